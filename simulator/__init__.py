@@ -1,0 +1,66 @@
+"""Stormdrill: social-media crisis drills. `create_app()` is the only application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale
+
+from .config import INSTANCE_PATH, PROJECT_ROOT, Config, from_env, load_or_create_secret_key
+from .extensions import babel, csrf, db, login_manager, migrate, socketio
+from .i18n import select_locale
+from .models import Trainer
+from .web.main import bp as main_bp
+
+
+def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `config` is a config class (or instance), or a dict of overrides."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_PATH),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    if config is None or isinstance(config, Mapping):
+        app.config.from_object(from_env()())
+        app.config.from_mapping(config or {})
+    else:
+        app.config.from_object(config() if isinstance(config, type) else config)
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_trainer)
+    socketio.init_app(app, async_mode="gevent")
+
+    app.register_blueprint(main_bp)
+
+    from .cli import init_app as init_cli
+
+    init_cli(app)
+
+    app.context_processor(lambda: {"current_locale": str(get_locale())})
+    app.after_request(_security_headers)
+    return app
+
+
+def _load_trainer(trainer_id: str) -> Trainer | None:
+    return db.session.get(Trainer, int(trainer_id)) if trainer_id.isdigit() else None
+
+
+def _security_headers(response):
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")  # pages are in the browser's language
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

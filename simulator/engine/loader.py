@@ -1,0 +1,703 @@
+"""Scenario files: YAML in, a validated `Scenario` out, or errors that say where and what.
+
+Every error is one line, `file:line:col: path: message`, so that a trainer can fix a file
+from the message alone. Hostile files (binary, empty, huge, alias bombs) get an error too,
+never a traceback and never a hang.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from .scenario import (
+    LANGS,
+    SENTIMENTS,
+    Brand,
+    HoldingStatement,
+    Inject,
+    InjectAuthor,
+    L10n,
+    Objective,
+    Persona,
+    Phase,
+    ReactionRule,
+    Role,
+    Rubric,
+    RubricElement,
+    Scenario,
+    frozen_map,
+)
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "scenarios" / "scenario.schema.json"
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_ERRORS = 50
+DEFAULT_RESPONSE_DEADLINE = 3600.0
+DEFAULT_KIND = {
+    "microblog": "post",
+    "brand_page": "comment",
+    "forum": "post",
+    "news": "article",
+    "internal": "message",
+}
+_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)|(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?)\s*$")
+
+Path_ = tuple[str | int, ...]
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be loaded; `errors` holds one line per problem."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def parse_duration(value: Any) -> float | None:
+    """`25m`, `1h30m`, `90s`, `1h`, or a number of seconds; None when it is none of these."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    m = _DURATION.match(value)
+    if not m or not value.strip():
+        return None
+    if m.group(1) is not None:
+        return float(m.group(1))
+    h, mi, s = (int(g) if g else 0 for g in m.groups()[1:])
+    return float(h * 3600 + mi * 60 + s)
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top)"
+
+
+@dataclass
+class _Doc:
+    """A parsed YAML document with the position of every value and key."""
+
+    data: Any
+    values: dict[Path_, tuple[int, int]]
+    keys: dict[Path_, tuple[int, int]]
+
+
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
+
+
+class _Builder:
+    """Turns a composed YAML node graph into plain data, counting every node it expands."""
+
+    def __init__(self, loader: yaml.SafeLoader, source: str):
+        self.loader = loader
+        self.source = source
+        self.count = 0
+        self.values: dict[Path_, tuple[int, int]] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
+        self.errors: list[str] = []
+
+    def where(self, mark: yaml.Mark) -> tuple[int, int]:
+        return mark.line + 1, mark.column + 1
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ScenarioError(
+                [
+                    f"{self.source}:{self.where(node.start_mark)[0]}:1: the document expands to "
+                    f"more than {MAX_NODES} values (anchors and aliases); write it out plainly"
+                ]
+            )
+        self.values[path] = self.where(node.start_mark)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
+            line, col = self.where(node.start_mark)
+            raise ScenarioError(
+                [f"{self.source}:{line}:{col}: malformed YAML: unsupported tag {node.tag!r}"]
+            )
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            self.loader.flatten_mapping(node)
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node)
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in out:
+                    line, col = self.where(key_node.start_mark)
+                    self.errors.append(
+                        f"{self.source}:{line}:{col}: {format_path(path + (key,))}: duplicate key"
+                    )
+                self.keys[path + (key,)] = self.where(key_node.start_mark)
+                out[key] = self.build(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        value = self.loader.construct_object(node)
+        if not isinstance(value, str | int | float | bool | type(None)):
+            value = str(value)  # dates and other YAML types are read as text
+        return value
+
+
+def _parse(text: str, source: str) -> _Doc:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError([f"{source}:1:1: the file holds no YAML document"])
+        builder = _Builder(loader, source)
+        data = builder.build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise ScenarioError([f"{source}:{line}:{col}: malformed YAML: {problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([f"{source}:1:1: malformed YAML: {exc}"]) from None
+    finally:
+        loader.dispose()
+    if builder.errors:
+        raise ScenarioError(builder.errors)
+    return _Doc(data, builder.values, builder.keys)
+
+
+def _read(path: Path, source: str) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ScenarioError([f"{source}:1:1: cannot read the file: {exc.strerror}"]) from None
+    if size > MAX_BYTES:
+        raise ScenarioError(
+            [
+                f"{source}:1:1: the file is too large ({size / 1e6:.1f} MB; a scenario is at most "
+                f"{MAX_BYTES // (1024 * 1024)} MB)"
+            ]
+        )
+    return decode(path.read_bytes(), source)
+
+
+def decode(raw: bytes, source: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError(
+            [
+                f"{source}:1:1: the file is too large ({len(raw) / 1e6:.1f} MB; a scenario is at "
+                f"most {MAX_BYTES // (1024 * 1024)} MB)"
+            ]
+        )
+    if b"\x00" in raw:
+        raise ScenarioError([f"{source}:1:1: this is a binary file, not a YAML text file"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            [f"{source}:{line}:1: the file is not UTF-8 text (save it as UTF-8 YAML)"]
+        ) from None
+    if not text.strip():
+        raise ScenarioError([f"{source}:1:1: the file is empty"])
+    return text
+
+
+_schema_validator: Draft202012Validator | None = None
+
+
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _validator() -> Draft202012Validator:
+    global _schema_validator
+    if _schema_validator is None:
+        _schema_validator = Draft202012Validator(schema())
+    return _schema_validator
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return json.dumps(value)
+
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _schema_message(error) -> tuple[Path_, str, bool]:
+    """(path, message, at_key) for one jsonschema error, in words a trainer reads."""
+    path = tuple(error.absolute_path)
+    kind = error.schema.get("x-kind") if isinstance(error.schema, dict) else None
+    v, inst = error.validator, error.instance
+    if kind == "duration" and v in ("pattern", "type", "minimum"):
+        return (
+            path,
+            f"{_show(inst)} is not a duration (use 25m, 1h30m or a number of seconds)",
+            False,
+        )
+    if kind == "id" and v == "pattern":
+        return (
+            path,
+            (
+                f"{_show(inst)} is not a valid id (lowercase letters, digits, '-' and '_', "
+                f"starting with a letter or digit)"
+            ),
+            False,
+        )
+    if v == "additionalProperties" and isinstance(inst, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(k for k in inst if k not in allowed)
+        key = extra[0] if extra else "?"
+        hint = f" (expected one of: {', '.join(allowed)})" if allowed else ""
+        return path + (key,), f"unknown key{hint}", True
+    if v == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        return (
+            path,
+            f"missing required key {_show(missing[0] if missing else error.message)}",
+            False,
+        )
+    if v == "enum":
+        return (
+            path,
+            f"{_show(inst)} is not one of: {', '.join(map(str, error.validator_value))}",
+            False,
+        )
+    if v == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        return (
+            path,
+            (f"expected {' or '.join(_TYPE_NAMES.get(n, n) for n in names)}, got {_show(inst)}"),
+            False,
+        )
+    if v == "oneOf" and path and path[-1] in ("must_escalate_to", "approval_by"):
+        return path, f"{_show(inst)} is not a role id (or null)", False
+    if v in ("minimum", "maximum"):
+        word = "at least" if v == "minimum" else "at most"
+        return path, f"{_show(inst)} must be {word} {error.validator_value}", False
+    if v == "minItems":
+        return path, f"needs at least {error.validator_value} item(s)", False
+    if v == "minLength":
+        return path, "must not be empty", False
+    if v == "maxLength":
+        return path, f"is too long (at most {error.validator_value} characters)", False
+    if v == "uniqueItems":
+        return path, "has the same item twice", False
+    if v == "propertyNames":
+        return path, f"{_show(inst)} has a key that is not allowed", False
+    return path, error.message, False
+
+
+class _Errors:
+    def __init__(self, doc: _Doc, source: str):
+        self.doc, self.source, self.lines = doc, source, []
+
+    def add(self, path: Path_, message: str, *, at_key: bool = False) -> None:
+        where = (self.doc.keys if at_key else self.doc.values).get(path)
+        probe = path
+        while where is None and probe:
+            probe = probe[:-1]
+            where = self.doc.values.get(probe)
+        line, col = where or (1, 1)
+        self.lines.append(
+            (line, col, f"{self.source}:{line}:{col}: {format_path(path)}: {message}")
+        )
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            self.lines.sort(key=lambda item: (item[0], item[1]))
+            out = [text for _, _, text in self.lines[:MAX_ERRORS]]
+            if len(self.lines) > MAX_ERRORS:
+                out.append(f"{self.source}: ... and {len(self.lines) - MAX_ERRORS} more errors")
+            raise ScenarioError(out)
+
+
+def load_scenario(path: str | Path, *, source: str | None = None) -> Scenario:
+    """Load and validate one scenario file; raises ScenarioError with every problem found."""
+    path = Path(path)
+    source = source or str(path)
+    return load_scenario_text(_read(path, source), source)
+
+
+def load_scenario_bytes(raw: bytes, source: str) -> Scenario:
+    return load_scenario_text(decode(raw, source), source)
+
+
+def load_scenario_text(text: str, source: str) -> Scenario:
+    doc = _parse(text, source)
+    errors = _Errors(doc, source)
+    if not isinstance(doc.data, dict):
+        errors.add((), f"a scenario is a mapping of keys, got {_show(doc.data)}")
+        errors.raise_if_any()
+    for error in _validator().iter_errors(doc.data):
+        path, message, at_key = _schema_message(error)
+        errors.add(path, message, at_key=at_key)
+    errors.raise_if_any()
+    _check_references(doc.data, errors)
+    errors.raise_if_any()
+    scenario = _build(doc.data, source)
+    return scenario
+
+
+def _seconds(value: Any) -> float:
+    result = parse_duration(value)
+    assert result is not None  # the schema accepted it
+    return result
+
+
+def _check_references(d: dict, errors: _Errors) -> None:
+    duration = _seconds(d["duration"])
+    if duration < 60:
+        errors.add(("duration",), "a scenario lasts at least one minute")
+    platforms = set(d["platforms"])
+    langs = d.get("languages", list(LANGS))
+
+    def unique(section: str, items: list[dict]) -> set[str]:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item["id"] in seen:
+                errors.add((section, i, "id"), f"{_show(item['id'])} is used twice in {section}")
+            seen.add(item["id"])
+        return seen
+
+    personas = unique("personas", d["personas"])
+    phases = unique("phases", d["phases"])
+    injects = unique("injects", d["injects"])
+    roles = unique("roles", d["roles"])
+    objectives = unique("objectives", d["objectives"])
+    unique("playbook", d["playbook"])
+    unique("reactions", d["reactions"])
+
+    def known(path: Path_, value: Any, ids: set[str], what: str) -> None:
+        if value is not None and value not in ids:
+            choices = ", ".join(sorted(ids)) or "none defined"
+            errors.add(path, f"{_show(value)} is not a {what} of this scenario ({choices})")
+
+    def on_platform(path: Path_, value: str) -> None:
+        if value not in platforms:
+            errors.add(
+                path,
+                f"{_show(value)} is not in this scenario's platforms ({', '.join(d['platforms'])})",
+            )
+
+    for key in d["brand"]["handles"]:
+        on_platform(("brand", "handles", key), key)
+    for i, p in enumerate(d["personas"]):
+        for j, plat in enumerate(p.get("platforms", [])):
+            on_platform(("personas", i, "platforms", j), plat)
+
+    starts = []
+    for i, ph in enumerate(d["phases"]):
+        start = _seconds(ph["start"])
+        if i == 0 and start != 0:
+            errors.add(("phases", 0, "start"), "the first phase starts at 0")
+        if starts and start <= starts[-1]:
+            errors.add(
+                ("phases", i, "start"),
+                "phases must be in order: this one starts no later than the one before",
+            )
+        if start >= duration:
+            errors.add(("phases", i, "start"), f"starts after the scenario ends ({d['duration']})")
+        starts.append(start)
+        for plat, rate in ph["rates"].items():
+            on_platform(("phases", i, "rates", plat), plat)
+            if rate > 0:
+                for lang in langs:
+                    if not any(
+                        plat in p.get("platforms", d["platforms"])
+                        and lang in p.get("languages", langs)
+                        and p["weight"] > 0
+                        for p in d["personas"]
+                    ):
+                        errors.add(
+                            ("phases", i, "rates", plat), f"no persona posts on {plat} in {lang}"
+                        )
+        if sum(ph["sentiment"].values()) <= 0:
+            errors.add(("phases", i, "sentiment"), "the sentiment mix adds up to 0")
+        for plat in ph.get("platform_templates", {}):
+            on_platform(("phases", i, "platform_templates", plat), plat)
+
+    inject_times: dict[str, float] = {}
+    for i, inj in enumerate(d["injects"]):
+        t = _seconds(inj["time"])
+        inject_times[inj["id"]] = t
+        if t >= duration:
+            errors.add(
+                ("injects", i, "time"),
+                f"{_show(inj['time'])} is after the end of the scenario ({d['duration']})",
+            )
+        on_platform(("injects", i, "platform"), inj["platform"])
+        known(("injects", i, "persona"), inj["persona"], personas, "persona")
+        known(("injects", i, "must_escalate_to"), inj.get("must_escalate_to"), roles, "role")
+        known(("injects", i, "objective"), inj.get("objective"), objectives, "objective")
+        if "phase" in inj:
+            known(("injects", i, "phase"), inj["phase"], phases, "phase")
+            if inj["phase"] in phases and not inj.get("optional"):
+                k = [ph["id"] for ph in d["phases"]].index(inj["phase"])
+                lo = starts[k] if k < len(starts) else 0
+                hi = starts[k + 1] if k + 1 < len(starts) else duration
+                if not lo <= t < hi:
+                    errors.add(
+                        ("injects", i, "time"),
+                        f"{_show(inj['time'])} is outside phase {_show(inj['phase'])}",
+                    )
+        if "deadline" in inj and _seconds(inj["deadline"]) <= 0:
+            errors.add(("injects", i, "deadline"), "a deadline is longer than 0")
+    for i, inj in enumerate(d["injects"]):
+        if "reply_to" in inj:
+            known(("injects", i, "reply_to"), inj["reply_to"], injects, "inject")
+            parent_t = inject_times.get(inj["reply_to"])
+            if (
+                parent_t is not None
+                and not inj.get("optional")
+                and parent_t >= inject_times[inj["id"]]
+            ):
+                errors.add(("injects", i, "reply_to"), "replies to an inject that comes later")
+
+    for i, role in enumerate(d["roles"]):
+        known(("roles", i, "approval_by"), role.get("approval_by"), roles, "role")
+        if role.get("approval_by") == role["id"]:
+            errors.add(("roles", i, "approval_by"), "a role cannot approve its own replies")
+    for key in ("memo_deadline", "response_deadline"):
+        if key in d and _seconds(d[key]) > duration:
+            errors.add((key,), f"is after the end of the scenario ({d['duration']})")
+    for i, rule in enumerate(d["reactions"]):
+        known(("reactions", i, "persona"), rule.get("persona"), personas, "persona")
+        for j, plat in enumerate(rule.get("platforms", [])):
+            on_platform(("reactions", i, "platforms", j), plat)
+    for section in ("required", "forbidden"):
+        seen: set[str] = set()
+        for i, el in enumerate(d["rubric"][section]):
+            if el["id"] in seen:
+                errors.add(("rubric", section, i, "id"), f"{_show(el['id'])} is used twice")
+            seen.add(el["id"])
+    del objectives  # objectives need no cross-checks beyond unique ids
+    _check_placeholders(d, (), errors)
+
+
+PLACEHOLDERS = frozenset(
+    {"brand", "handle", "topic", "hashtag", "mention", "name", "city", "number"}
+)
+REACTION_PLACEHOLDERS = PLACEHOLDERS | {"quote", "author"}
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+_TEXT_KEYS = {"templates", "platform_templates", "replies", "texts", "text"}
+
+
+def _check_placeholders(node: Any, path: Path_, errors: _Errors, inside: bool = False) -> None:
+    """Templates may only use the placeholders the storm knows how to fill."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_placeholders(value, path + (key,), errors, inside or key in _TEXT_KEYS)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_placeholders(value, path + (i,), errors, inside)
+    elif inside and isinstance(node, str):
+        allowed = REACTION_PLACEHOLDERS if path and path[0] == "reactions" else PLACEHOLDERS
+        for name in PLACEHOLDER.findall(node):
+            if name not in allowed:
+                known_names = ", ".join("{" + p + "}" for p in sorted(allowed))
+                errors.add(path, f"unknown placeholder {{{name}}} (use {known_names})")
+
+
+def _l10n(v: dict | None) -> L10n | None:
+    return L10n(fr=v["fr"], en=v["en"]) if v else None
+
+
+def _phrases(v: dict | None) -> dict[str, tuple[str, ...]]:
+    v = v or {}
+    return frozen_map({lang: tuple(v.get(lang, ())) for lang in LANGS})
+
+
+def _by_sentiment(v: dict | None):
+    return frozen_map({s: _phrases(v[s]) for s in SENTIMENTS if v and s in v})
+
+
+def _platform_templates(v: dict | None):
+    return frozen_map({p: _by_sentiment(t) for p, t in (v or {}).items()})
+
+
+def _build(d: dict, source: str) -> Scenario:
+    all_platforms = tuple(d["platforms"])
+    langs = tuple(d.get("languages", LANGS))
+    duration = _seconds(d["duration"])
+    phases = tuple(
+        Phase(
+            id=ph["id"],
+            start=_seconds(ph["start"]),
+            title=_l10n(ph["title"]),
+            rates=frozen_map({p: float(r) for p, r in ph["rates"].items()}),
+            sentiment=frozen_map(
+                {s: ph["sentiment"][s] / sum(ph["sentiment"].values()) for s in SENTIMENTS}
+            ),
+            topics=_phrases(ph.get("topics")),
+            hashtags=_phrases(ph.get("hashtags")),
+            templates=_by_sentiment(ph["templates"]),
+            platform_templates=_platform_templates(ph.get("platform_templates")),
+        )
+        for ph in d["phases"]
+    )
+
+    def phase_of(t: float) -> str:
+        current = phases[0].id
+        for ph in phases:
+            if ph.start <= t:
+                current = ph.id
+        return current
+
+    injects = []
+    for inj in d["injects"]:
+        t = _seconds(inj["time"])
+        author = inj.get("author")
+        injects.append(
+            Inject(
+                id=inj["id"],
+                time=t,
+                phase=inj.get("phase") or phase_of(t),
+                platform=inj["platform"],
+                kind=inj.get("kind") or DEFAULT_KIND[inj["platform"]],
+                persona=inj["persona"],
+                author=InjectAuthor(
+                    handle=author["handle"],
+                    name=author["name"],
+                    followers=author.get("followers"),
+                    verified=author.get("verified", False),
+                )
+                if author
+                else None,
+                reply_to=inj.get("reply_to"),
+                text=_l10n(inj["text"]),
+                sentiment=inj.get("sentiment", "negative"),
+                severity=inj["severity"],
+                virality=float(inj.get("virality", 1.0)),
+                must_escalate_to=inj.get("must_escalate_to"),
+                expected_actions=tuple(inj.get("expected_actions", ())),
+                deadline=_seconds(inj["deadline"]) if "deadline" in inj else None,
+                objective=inj.get("objective"),
+                optional=bool(inj.get("optional", False)),
+                note=_l10n(inj.get("note")),
+            )
+        )
+    return Scenario(
+        id=d["id"],
+        title=_l10n(d["title"]),
+        synopsis=_l10n(d["synopsis"]),
+        severity=d["severity"],
+        crisis_type=d.get("crisis_type"),
+        duration=duration,
+        languages=langs,
+        memo_deadline=_seconds(d["memo_deadline"]) if "memo_deadline" in d else None,
+        response_deadline=_seconds(d["response_deadline"])
+        if "response_deadline" in d
+        else min(DEFAULT_RESPONSE_DEADLINE, duration),
+        brand=Brand(
+            name=d["brand"]["name"],
+            handles=frozen_map(d["brand"]["handles"]),
+            sector=_l10n(d["brand"]["sector"]),
+            voice=_l10n(d["brand"]["voice"]),
+        ),
+        platforms=all_platforms,
+        hashtags=_phrases(d.get("hashtags")),
+        personas=tuple(
+            Persona(
+                id=p["id"],
+                archetype=p["archetype"],
+                label=_l10n(p["label"]),
+                weight=float(p["weight"]),
+                followers_median=p["followers"]["median"],
+                followers_spread=float(p["followers"].get("spread", 1.0)),
+                followers_max=p["followers"].get("max", 50_000_000),
+                verified=float(p.get("verified", 0.0)),
+                stance=p["stance"],
+                platforms=tuple(p.get("platforms", all_platforms)),
+                languages=tuple(p.get("languages", langs)),
+                pool=p.get("pool"),
+            )
+            for p in d["personas"]
+        ),
+        phases=phases,
+        platform_templates=_platform_templates(d.get("platform_templates")),
+        replies=_by_sentiment(d.get("replies")),
+        injects=tuple(injects),
+        roles=tuple(
+            Role(
+                id=r["id"],
+                title=_l10n(r["title"]),
+                description=_l10n(r.get("description")),
+                approval_by=r.get("approval_by"),
+            )
+            for r in d["roles"]
+        ),
+        objectives=tuple(
+            Objective(id=o["id"], title=_l10n(o["title"]), description=_l10n(o.get("description")))
+            for o in d["objectives"]
+        ),
+        playbook=tuple(
+            HoldingStatement(id=s["id"], title=_l10n(s["title"]), text=_l10n(s["text"]))
+            for s in d["playbook"]
+        ),
+        rubric=Rubric(
+            required=tuple(_element(e) for e in d["rubric"]["required"]),
+            forbidden=tuple(_element(e) for e in d["rubric"]["forbidden"]),
+            min_required=d["rubric"].get("min_required", min(3, len(d["rubric"]["required"]))),
+        ),
+        reactions=tuple(
+            ReactionRule(
+                id=r["id"],
+                type=r["type"],
+                label=_l10n(r.get("label")),
+                persona=r.get("persona"),
+                platforms=tuple(r.get("platforms", ())),
+                factor=r.get("factor"),
+                shift=r.get("shift"),
+                posts=r.get("posts"),
+                virality=r.get("virality"),
+                lag=_seconds(r["lag"]) if "lag" in r else None,
+                duration=_seconds(r["duration"]) if "duration" in r else None,
+                texts=_phrases(r.get("texts")),
+            )
+            for r in d["reactions"]
+        ),
+        source=source,
+    )
+
+
+def _element(e: dict) -> RubricElement:
+    return RubricElement(
+        id=e["id"],
+        label=_l10n(e["label"]),
+        phrases=_phrases(e["phrases"]),
+        with_phrases=_phrases(e["with_phrases"]) if "with_phrases" in e else None,
+    )
+
+
+def load_directory(directory: str | Path) -> tuple[list[Scenario], list[str]]:
+    """Every valid scenario in a folder, and the errors of the others."""
+    scenarios, errors = [], []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            scenarios.append(load_scenario(path, source=f"{Path(directory).name}/{path.name}"))
+        except ScenarioError as exc:
+            errors.extend(exc.errors)
+    return scenarios, errors

@@ -1,0 +1,888 @@
+"""The storm: a team's posts as a pure function of (scenario, seed, language, actions).
+
+How it works
+- Background chatter: one root stream per platform, a Poisson process at the current phase's
+  rate. Candidates are drawn at twice that rate and each keeps a uniform draw, so that the
+  trainer's volume dial (0 to 2) thins or thickens the same storm instead of reshuffling it.
+- Cascades: every post draws its replies and shares when it is published, from its own
+  random stream, with the SEISMIC memory kernel (delays flat up to 300 s, then a power-law
+  tail of exponent 1 + θ) and a mean that grows with the author's followers.
+- News lags: posts by large accounts and severe injects may be picked up by the press tens of
+  minutes to hours later.
+- Reactions (see reactions.py) change what happens after an action: a thread calms (its
+  pending children are thinned and turn less negative), a second wave starts, a backlash or a
+  leak is published, a bad reply is screenshot.
+
+Everything is processed in one time-ordered queue, so asking window by window gives exactly
+the posts of one long run, and an action at time t changes nothing before t. Each post owns
+its own random stream: an action touches only what it causes, and the rest of the storm is
+the same post for post.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from math import ceil, exp, log
+from typing import NamedTuple
+
+from faker import Faker
+
+from . import reactions
+from .actions import Action
+from .rng import Rng, derive
+from .scenario import L10n, Persona, Scenario
+from .texts import CITIES, DEFAULT_REPLIES, QUOTE_COMMENTS, fill, roughen
+
+# The SEISMIC kernel (Zhao et al., KDD 2015): constant up to S0, then (s/S0)^-(1+THETA).
+KERNEL_S0 = 300.0
+KERNEL_THETA = 0.242
+KERNEL_HEAD = KERNEL_THETA / (1.0 + KERNEL_THETA)  # share of the mass within S0
+
+TEXT_SALT = 0x5EED_7E47_0F_F00D  # words come from their own stream: one storm in every language
+VOLUME_BOUND = 2.0  # root candidates are drawn at this multiple of the phase rate
+WAVE_CAP = 0.6  # second waves together add at most this share of the background volume
+FOLLOWER_EXPONENT = 0.5  # cascade size grows with followers, damped to stay subcritical
+MAX_CHILDREN_MEAN = 60.0
+BRAND_FOLLOWERS = 25_000
+LOCALES = {"fr": "fr_FR", "en": "en_US"}
+
+# Mean number of replies and shares of a post by a 1,000-follower account, per platform.
+CASCADE_BASE = {"microblog": 0.85, "brand_page": 0.45, "forum": 0.5, "news": 0.9, "internal": 0.3}
+KIND_SPREAD = {"share": 0.8, "reply": 0.35, "comment": 0.5, "message": 0.6}
+SENTIMENT_SPREAD = {"negative": 1.1, "neutral": 0.9, "positive": 0.8}
+CHILD_KINDS = {"brand_page": "reply", "forum": "reply", "internal": "message"}
+PRESS_LAG_MEDIAN = 2400.0  # news follows the social storm by tens of minutes to hours
+PRESS_LAG_SPREAD = 0.6
+
+# Heap entry kinds; actions sort before deadline checks, which sort before posts.
+_ACTION, _CHECK, _ROOT, _CHILD, _SCRIPTED = range(5)
+_PRIORITY = {_ACTION: 0, _CHECK: 1, _ROOT: 2, _CHILD: 2, _SCRIPTED: 2}
+
+
+class Author(NamedTuple):
+    handle: str
+    name: str
+    persona: str
+    followers: int
+    verified: bool
+
+
+class Post(NamedTuple):
+    """One post, exactly the public contract's fields (see docs/scenario-format.md)."""
+
+    id: str
+    t: float
+    platform: str
+    kind: str
+    author: Author
+    text: str
+    lang: str
+    parent: str | None
+    inject: str | None
+    sentiment: str
+    cause: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionFired:
+    """A reaction rule fired: when, why, and what it answered."""
+
+    rule: str
+    type: str
+    t: float
+    reason: L10n
+    action: str | None = None
+    inject: str | None = None
+    target: str | None = None
+
+
+def post_dict(post: Post) -> dict:
+    a = post.author
+    return {
+        "id": post.id,
+        "t": post.t,
+        "platform": post.platform,
+        "kind": post.kind,
+        "author": {
+            "handle": a.handle,
+            "name": a.name,
+            "persona": a.persona,
+            "followers": a.followers,
+            "verified": a.verified,
+        },
+        "text": post.text,
+        "lang": post.lang,
+        "parent": post.parent,
+        "inject": post.inject,
+        "sentiment": post.sentiment,
+        "cause": post.cause,
+    }
+
+
+def post_json(post: Post) -> str:
+    return json.dumps(post_dict(post), ensure_ascii=False, separators=(",", ":"))
+
+
+def thread_of(post_id: str) -> str:
+    """The id of the post that started this post's cascade (ids grow by '.k' per generation)."""
+    return post_id.split(".", 1)[0]
+
+
+def kernel_delay(bits: int) -> float:
+    """A delay (seconds) between a post and one of its replies or shares, from 42 random bits."""
+    pick = (bits & 0x1FFFFF) * _UNIT21
+    r = ((bits >> 21 & 0x1FFFFF) + 0.5) * _UNIT21
+    if pick < KERNEL_HEAD:
+        return r * KERNEL_S0
+    return KERNEL_S0 * r**_TAIL_POWER
+
+
+_UNIT21 = 1.0 / (1 << 21)
+_UNIT22 = 1.0 / (1 << 22)
+_UNIT32 = 1.0 / (1 << 32)
+_TAIL_POWER = -1.0 / KERNEL_THETA
+
+
+def children_mean(
+    platform: str, kind: str, followers: int, sentiment: str, virality: float
+) -> float:
+    mean = (
+        CASCADE_BASE[platform]
+        * KIND_SPREAD.get(kind, 1.0)
+        * (max(followers, 1) / 1000.0) ** FOLLOWER_EXPONENT
+        * SENTIMENT_SPREAD[sentiment]
+        * virality
+    )
+    return min(mean, MAX_CHILDREN_MEAN)
+
+
+@lru_cache(maxsize=4)
+def _faker(locale: str) -> Faker:
+    return Faker(locale)
+
+
+@lru_cache(maxsize=256)
+def author_pool(persona: Persona, seed: int, lang: str) -> tuple[Author, ...]:
+    """The people behind a persona in one storm: the same few hundred voices recur."""
+    fake = _faker(LOCALES[lang])
+    fake.seed_instance(derive(seed, "authors", persona.id, lang))
+    rng = Rng(derive(seed, "followers", persona.id))  # the same people in every language
+    size = persona.pool or int(min(800, max(12, persona.weight * 60)))
+    out = []
+    for _ in range(size):
+        first, last = fake.first_name(), fake.last_name()
+        f, la = _slug(first), _slug(last)
+        style = rng.below(6)
+        name = f"{first} {last[0]}." if style == 0 else first if style == 1 else f"{first} {last}"
+        handle = (
+            f"{f}{la}",
+            f"{f}_{la}",
+            f"{f[:1]}{la}",
+            f"{f}{rng.below(100)}",
+            f"{la}{f[:1]}",
+            f"{f}.{la}" if lang == "fr" else f"its{f}",
+        )[rng.below(6)]
+        handle = "@" + handle.replace(".", "_")[:15]
+        followers = int(
+            min(
+                persona.followers_max,
+                persona.followers_median * exp(persona.followers_spread * rng.gauss()),
+            )
+        )
+        out.append(Author(handle, name, persona.id, followers, rng.random() < persona.verified))
+    return tuple(out)
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "".join(c for c in ascii_text if c.isalnum())
+
+
+class _Stream:
+    """A Poisson stream of root-post candidates on one platform, piecewise-constant rate."""
+
+    __slots__ = (
+        "platform",
+        "rng",
+        "segments",
+        "index",
+        "bound",
+        "cause",
+        "sentiment",
+        "texts",
+        "prefix",
+        "count",
+    )
+
+    def __init__(
+        self,
+        prefix: str,
+        platform: str,
+        rng: Rng,
+        segments: list[tuple[float, float, float]],
+        bound: float,
+        cause: str | None = None,
+        sentiment: str | None = None,
+        texts: Sequence[str] = (),
+    ):
+        self.prefix, self.platform, self.rng, self.segments = prefix, platform, rng, segments
+        self.index, self.bound, self.cause, self.sentiment, self.texts = (
+            0,
+            bound,
+            cause,
+            sentiment,
+            texts,
+        )
+        self.count = 0
+
+    def next_time(self, t: float, bits: int) -> float | None:
+        """The next candidate after t; `bits` supplies the exponential gap (32 random bits)."""
+        budget = -log(((bits & 0xFFFFFFFF) + 0.5) * _UNIT32)
+        segs = self.segments
+        while self.index < len(segs):
+            start, end, rate = segs[self.index]
+            if t < start:
+                t = start
+            r = rate * self.bound
+            if r > 0.0:
+                dt = budget / r
+                if t + dt < end:
+                    return t + dt
+                budget -= r * (end - t)
+            self.index += 1
+        return None
+
+
+class _Parent(NamedTuple):
+    """What a pending reply or share needs to know of the post it answers."""
+
+    id: str
+    handle: str  # whom a share credits: the original author, not the resharer
+    text: str
+    platform: str
+    kind: str
+    sentiment: str
+    cause: str | None
+    virality: float
+
+
+class Storm:
+    """One team's storm, advanced window by window (`advance`) as the session's clock runs."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        lang: str,
+        actions: Iterable[Action] = (),
+        *,
+        until: float | None = None,
+    ):
+        if lang not in scenario.languages:
+            raise ValueError(f"scenario {scenario.id} is not written in {lang!r}")
+        self.scenario, self.seed, self.lang = scenario, seed, lang
+        self.end = scenario.duration if until is None else min(until, scenario.duration)
+        self.now = 0.0
+        self.fired: list[ReactionFired] = []
+        self.ignored: list[tuple[str, str]] = []  # (action key, why)
+        self._heap: list = []
+        self._seq = 0
+        self._waves: list[tuple[float, float]] = []  # (end, share of background) of each wave
+        self._actions: list[Action] = []
+        # reaction state, changed only by actions and deadlines, always "as of now"
+        self.thread_factor: dict[str, float] = {}
+        self.thread_shift: dict[str, float] = {}
+        self.global_factor = 1.0
+        self.global_shift = 0.0
+        self.volume = 1.0
+        self.aggression = 0.0
+        self.removed: set[str] = set()
+        self.responses: dict[str, float] = {}  # thread root -> first public reply
+        self.statements: list[float] = []  # times of holding statements
+        self.memo_at: float | None = None
+        self.brand_criticism: dict[str, tuple[str, str]] = {}  # brand-page id -> (handle, text)
+        self.emitted_injects: set[str] = set()
+        self.roots: dict[str, str] = {}  # platform of every root that is not a chatter stream's
+        self._prepare_tables()
+        for platform in scenario.platforms:
+            segments = self._segments(platform, 0.0, scenario.duration, 1.0)
+            stream = _Stream(
+                ROOT_PREFIX[platform],
+                platform,
+                Rng(derive(seed, "roots", platform)),
+                segments,
+                VOLUME_BOUND,
+            )
+            self._schedule_stream(stream, 0.0)
+        for inject in scenario.scheduled_injects:
+            self.roots[inject.post_id] = inject.platform
+            self._push(inject.time, _SCRIPTED, ("inject", inject, inject.post_id, None))
+            if inject.deadline is not None:
+                self._push(
+                    inject.time + inject.deadline, _CHECK, ("silence", inject, inject.post_id)
+                )
+        if scenario.memo_deadline is not None:
+            self._push(scenario.memo_deadline, _CHECK, ("memo", None, None))
+        for action in sorted(actions, key=lambda a: a.t):
+            self.add_action(action)
+
+    # -- public -------------------------------------------------------------------------
+
+    def add_action(self, action: Action) -> str:
+        """Take an action from now on; returns its key. Actions in the past are refused."""
+        if action.t < self.now:
+            raise ValueError(f"action at t={action.t} is before the storm's present ({self.now})")
+        key = action.key(len(self._actions))
+        self._actions.append(action)
+        # posts carry millisecond times: an action takes effect at the next millisecond
+        self._push(ceil(action.t * 1000.0) / 1000.0, _ACTION, (action, key))
+        return key
+
+    def advance(self, t1: float) -> list[Post]:
+        """The posts with now <= t < t1, in time order; the storm's present moves to t1."""
+        out: list[Post] = []
+        heap = self._heap
+        limit = min(t1, self.end)
+        while heap and heap[0][0] < limit:
+            t, _, _, kind, payload = heapq.heappop(heap)
+            if kind == _CHILD:
+                self._child(t, payload, out)
+            elif kind == _ROOT:
+                self._root(t, payload, out)
+            elif kind == _SCRIPTED:
+                self._scripted(t, payload, out)
+            elif kind == _ACTION:
+                reactions.on_action(self, t, payload[0], payload[1], out)
+            else:
+                reactions.on_check(self, t, payload)
+        self.now = max(self.now, t1)
+        return out
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        return tuple(self._actions)
+
+    # -- used by reactions --------------------------------------------------------------
+
+    def fire(self, rule_id: str, kind: str, t: float, reason: L10n, **about) -> None:
+        self.fired.append(ReactionFired(rule_id, kind, t, reason, **about))
+
+    def schedule(self, t: float, post_id: str, **spec) -> None:
+        """A scripted post (a reaction's, a curveball) to publish at t."""
+        if t < self.end:
+            self._push(t, _SCRIPTED, ("post", spec, post_id, None))
+
+    def schedule_inject(self, t: float, inject, post_id: str) -> None:
+        self._push(t, _SCRIPTED, ("inject", inject, post_id, None))
+        if inject.deadline is not None:
+            self._push(t + inject.deadline, _CHECK, ("silence", inject, post_id))
+
+    def start_wave(
+        self,
+        name: str,
+        t: float,
+        duration: float,
+        factor: float,
+        platforms,
+        cause: str,
+        texts: Sequence[str],
+    ) -> float:
+        """Start a wave of extra posts; returns the share of background volume it adds.
+
+        Waves saturate: together they add at most WAVE_CAP times the background, so a team
+        that ignores ten injects gets a storm twice as loud, not ten times.
+        """
+        self._waves = [(end, f) for end, f in self._waves if end > t]
+        load = sum(f for _, f in self._waves)
+        factor = min(factor, max(0.0, WAVE_CAP - load))
+        if factor <= 0.0:
+            return 0.0
+        self._waves.append((t + duration, factor))
+        for platform in platforms:
+            segments = self._segments(
+                platform, t, min(t + duration, self.scenario.duration), factor
+            )
+            rng = Rng(derive(self.seed, "wave", name, platform))
+            stream = _Stream(
+                f"w-{name}-{ROOT_PREFIX[platform]}",
+                platform,
+                rng,
+                segments,
+                1.0,
+                cause,
+                "negative",
+                texts,
+            )
+            self._schedule_stream(stream, t)
+        return factor
+
+    def brand_post(
+        self,
+        t: float,
+        post_id: str,
+        platform: str,
+        kind: str,
+        text: str,
+        parent: str | None,
+        out: list[Post],
+    ) -> Post:
+        post = Post(
+            post_id,
+            round(t, 3),
+            platform,
+            kind,
+            self.brand_author(platform),
+            text,
+            self.lang,
+            parent,
+            None,
+            "neutral",
+            None,
+        )
+        out.append(post)
+        return post
+
+    def brand_author(self, platform: str) -> Author:
+        brand = self.scenario.brand
+        return Author(brand.handle(platform), brand.name, "brand", BRAND_FOLLOWERS, True)
+
+    def persona_pool(self, persona_id: str) -> tuple[Author, ...]:
+        return author_pool(self.scenario.persona(persona_id), self.seed, self.lang)
+
+    def fill(
+        self, template: str, rng: Rng, platform: str, t: float, extra: dict | None = None
+    ) -> str:
+        phase = self._phases[self._phase_index(t)]
+        lang = self.lang
+
+        def value(name: str) -> str:
+            if extra and name in extra:
+                return extra[name]
+            if name == "brand":
+                return self.scenario.brand.name
+            if name == "handle":
+                return self.scenario.brand.handle(platform)
+            if name == "topic":
+                topics = phase.topics.get(lang) or (self.scenario.brand.name,)
+                return rng.choice(topics)
+            if name == "hashtag":
+                tags = self._hashtags[self._phase_index(t)]
+                return rng.choice(tags) if tags else ""
+            if name == "mention":
+                return rng.choice(self._mentions).handle
+            if name == "name":
+                return rng.choice(self._first_names)
+            if name == "city":
+                return rng.choice(self._cities)
+            if name == "number":
+                return str(2 + rng.below(98))
+            return "{" + name + "}"
+
+        return fill(template, value).strip()
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _push(self, t: float, kind: int, payload) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (t, _PRIORITY[kind], self._seq, kind, payload))
+
+    def _prepare_tables(self) -> None:
+        s, lang = self.scenario, self.lang
+        self._phases = s.phases
+        self._starts = [p.start for p in s.phases]
+        self._hashtags = [
+            tuple(p.hashtags.get(lang, ())) + tuple(s.hashtags.get(lang, ())) for p in s.phases
+        ]
+        # personas that speak this language, per platform and sentiment (weighted by stance)
+        self._who: dict[tuple[str, str], tuple[list[Persona], list[float]]] = {}
+        speakers = [p for p in s.personas if lang in p.languages and p.weight > 0]
+        for platform in (*s.platforms, "*"):
+            for sentiment in ("negative", "neutral", "positive"):
+                ps = [p for p in speakers if platform in p.platforms or platform == "*"]
+                weights = [p.weight * _affinity(p.stance, sentiment) for p in ps]
+                cum, total = [], 0.0
+                for w in weights:
+                    total += w
+                    cum.append(total)
+                self._who[platform, sentiment] = (ps, cum)
+        self._pools = {p.id: author_pool(p, self.seed, lang) for p in speakers}
+        self._mentions = [a for pool in self._pools.values() for a in pool[:20]] or [
+            self.brand_author(s.platforms[0])
+        ]
+        fake = _faker(LOCALES[lang])
+        fake.seed_instance(derive(self.seed, "places", lang))
+        self._first_names = [fake.first_name() for _ in range(40)]
+        self._cities = CITIES[lang]
+        # templates per (phase, platform, sentiment), with fallbacks resolved once
+        self._templates: dict[tuple[int, str, str], tuple[str, ...]] = {}
+        for i, phase in enumerate(s.phases):
+            for platform in s.platforms:
+                for sentiment in ("negative", "neutral", "positive"):
+                    self._templates[i, platform, sentiment] = _pick_templates(
+                        lang,
+                        sentiment,
+                        phase.platform_templates.get(platform),
+                        s.platform_templates.get(platform),
+                        phase.templates,
+                    )
+        self._replies = {
+            sentiment: tuple(s.replies.get(sentiment, {}).get(lang, ()))
+            or DEFAULT_REPLIES[sentiment][lang]
+            for sentiment in ("negative", "neutral", "positive")
+        }
+
+    def _phase_index(self, t: float) -> int:
+        return max(0, bisect_right(self._starts, t) - 1)
+
+    def _segments(self, platform: str, t0: float, t1: float, factor: float):
+        out = []
+        bounds = self._starts[1:] + [self.scenario.duration]
+        for phase, end in zip(self._phases, bounds, strict=True):
+            start = max(phase.start, t0)
+            stop = min(end, t1)
+            if start < stop:
+                out.append((start, stop, factor * phase.rates.get(platform, 0.0) / 60.0))
+        return out
+
+    def _schedule_stream(self, stream: _Stream, t: float, bits: int | None = None) -> None:
+        nxt = stream.next_time(t, stream.rng.bits() if bits is None else bits)
+        if nxt is not None and nxt < self.end:
+            self._push(round(nxt, 3), _ROOT, stream)
+
+    def _sentiment(self, rng: Rng, t: float, shift: float = 0.0) -> str:
+        mix = self._phases[self._phase_index(t)].sentiment
+        neg, pos = mix["negative"], mix["positive"]
+        a = self.aggression
+        if a > 0:
+            neg += (1.0 - neg) * a * 0.5
+            pos *= 1.0 - a * 0.5
+        elif a < 0:
+            neg *= 1.0 + a * 0.5
+        r = rng.random()
+        if r < neg:
+            if shift and rng.random() < shift:
+                return "positive" if rng.random() < 0.3 else "neutral"
+            return "negative"
+        return "positive" if r > 1.0 - pos else "neutral"
+
+    def _author(self, rng: Rng, platform: str, sentiment: str) -> Author:
+        personas, cum = self._who[platform, sentiment]
+        if not personas:
+            personas, cum = self._who[platform, "neutral"]
+            if not personas:
+                return rng.choice(self._mentions)
+        x = rng.random() * cum[-1]
+        persona = personas[min(bisect_right(cum, x), len(personas) - 1)]
+        return rng.choice(self._pools[persona.id])
+
+    def _root(self, t: float, stream: _Stream, out: list[Post]) -> None:
+        # one draw per candidate: its seed, its thinning uniform, and the gap to the next one
+        seed = stream.rng.bits()
+        n = stream.count
+        stream.count += 1
+        self._schedule_stream(stream, t, seed)
+        if stream.cause is None and (seed >> 32) * _UNIT32 * VOLUME_BOUND >= self.volume:
+            return
+        prng = Rng(seed)
+        platform = stream.platform
+        if stream.sentiment is not None:
+            sentiment = stream.sentiment if prng.random() < 0.7 else self._sentiment(prng, t)
+        else:
+            sentiment = self._sentiment(prng, t, self.global_shift)
+        author = self._author(prng, platform, sentiment)
+        kind = ROOT_KINDS[platform](prng)
+        trng = Rng(seed ^ TEXT_SALT)
+        templates = self._templates[self._phase_index(t), platform, sentiment]
+        if stream.texts and trng.random() < 0.6:
+            templates = stream.texts
+        text = self.fill(trng.choice(templates), trng, platform, t)
+        if platform == "microblog" and trng.random() < 0.2:
+            tags = self._hashtags[self._phase_index(t)]
+            if tags:
+                tag = trng.choice(tags)
+                if tag not in text:
+                    text = f"{text} {tag}"
+        text = roughen(text, trng, sentiment)
+        post_id = f"{stream.prefix}{n}"
+        post = Post(
+            post_id, t, platform, kind, author, text, self.lang, None, None, sentiment, stream.cause
+        )
+        self._publish(post, prng, 1.0, out)
+
+    def _publish(self, post: Post, rng: Rng, virality: float, out: list[Post]) -> None:
+        out.append(post)
+        if post.platform == "brand_page" and post.sentiment == "negative":
+            self.brand_criticism[post.id] = (post.author.handle, post.text)
+        mean = children_mean(
+            post.platform, post.kind, post.author.followers, post.sentiment, virality
+        )
+        n = rng.poisson(mean)
+        if n:
+            handle, text = post.author.handle, post.text
+            if post.kind == "share" and "RT @" in text:
+                handle, _, text = text[text.index("RT @") + 3 :].partition(": ")
+            parent = _Parent(
+                post.id,
+                handle,
+                text,
+                post.platform,
+                post.kind,
+                post.sentiment,
+                post.cause,
+                virality,
+            )
+            t, end = post.t, self.end
+            bits = rng.bits
+            for k in range(n):
+                seed = bits()  # one draw: the delay, the thinning uniform, the child's seed
+                tc = round(t + kernel_delay(seed), 3)
+                if tc < end:
+                    self._push(tc, _CHILD, (parent, k, (seed >> 42) * _UNIT22, seed))
+        if post.platform != "news" and post.platform != "internal":
+            # the press picks up big accounts and severe events, late
+            reach = post.author.followers * virality
+            if reach >= 20_000 and "news" in self.scenario.platforms:
+                chance = min(0.8, reach / 400_000)
+                u, seed = rng.random(), rng.bits()
+                lag = PRESS_LAG_MEDIAN * exp(PRESS_LAG_SPREAD * rng.gauss())
+                tc = round(post.t + max(600.0, lag), 3)
+                if u < chance and tc < self.end:
+                    press = _Parent(
+                        post.id,
+                        post.author.handle,
+                        post.text,
+                        "news",
+                        "article",
+                        post.sentiment,
+                        post.cause,
+                        1.0,
+                    )
+                    self._push(tc, _CHILD, (press, -1, 0.0, seed))
+
+    def _alive(self, post_id: str) -> bool:
+        if not self.removed:
+            return True
+        parts = post_id.split(".")
+        return not any(".".join(parts[:i]) in self.removed for i in range(1, len(parts) + 1))
+
+    def _child(self, t: float, payload, out: list[Post]) -> None:
+        parent, k, u, seed = payload
+        root = thread_of(parent.id)
+        if u >= self.thread_factor.get(root, 1.0) * self.global_factor:
+            return
+        if not self._alive(parent.id):
+            return
+        rng = Rng(seed)
+        shift = max(self.thread_shift.get(root, 0.0), self.global_shift)
+        if k < 0:  # a press article about the parent post
+            post_id = f"{parent.id}.n"
+            sentiment = (
+                "negative" if parent.sentiment == "negative" or rng.random() < 0.3 else "neutral"
+            )
+            if shift and sentiment == "negative" and rng.random() < shift:
+                sentiment = "neutral"
+            author = self._author(rng, "news", sentiment)
+            trng = Rng(seed ^ TEXT_SALT)
+            text = self.fill(
+                trng.choice(self._templates[self._phase_index(t), "news", sentiment]),
+                trng,
+                "news",
+                t,
+            )
+            post = Post(
+                post_id,
+                t,
+                "news",
+                "article",
+                author,
+                text,
+                self.lang,
+                None,
+                None,
+                sentiment,
+                parent.cause,
+            )
+            self._publish(post, rng, 1.0, out)
+            return
+        post_id = f"{parent.id}.{k}"
+        platform = parent.platform
+        if platform == "microblog":
+            kind = "share" if rng.random() < 0.55 else "reply"
+        elif platform == "news":
+            if (
+                parent.kind == "article"
+                and rng.random() < 0.65
+                and "microblog" in self.scenario.platforms
+            ):
+                platform, kind = "microblog", "share"
+                post_id += "m"  # the id says where a post moved to another platform
+            else:
+                kind = "comment"
+        else:
+            kind = CHILD_KINDS[platform]
+        if kind == "share" or rng.random() < 0.5:
+            sentiment = parent.sentiment
+        else:
+            sentiment = self._sentiment(rng, t)
+        if sentiment == "negative" and shift and rng.random() < shift:
+            sentiment = "positive" if rng.random() < 0.3 else "neutral"
+        # anyone comments on an article; the press itself writes the articles
+        author = self._author(rng, "*" if kind == "comment" else platform, sentiment)
+        trng = Rng(seed ^ TEXT_SALT)
+        if kind == "share":
+            quoted = parent.text if len(parent.text) <= 200 else parent.text[:197] + "…"
+            if trng.random() < 0.5:
+                text = f"RT {parent.handle}: {quoted}"
+            else:
+                comment = trng.choice(QUOTE_COMMENTS[sentiment][self.lang])
+                text = f"{comment} RT {parent.handle}: {quoted}"
+        else:
+            text = self.fill(trng.choice(self._replies[sentiment]), trng, platform, t)
+            if platform == "microblog" and trng.random() < 0.6:
+                text = f"{parent.handle} {text}"
+            text = roughen(text, trng, sentiment)
+        post = Post(
+            post_id,
+            t,
+            platform,
+            kind,
+            author,
+            text,
+            self.lang,
+            parent.id,
+            None,
+            sentiment,
+            parent.cause,
+        )
+        self._publish(post, rng, 1.0 + (parent.virality - 1.0) * 0.25, out)
+
+    def _scripted(self, t: float, payload, out: list[Post]) -> None:
+        what, spec, post_id, _ = payload
+        if what == "inject":
+            self._inject(t, spec, post_id, out)
+            return
+        if spec.get("parent") and not self._alive(spec["parent"]):
+            spec = {**spec, "parent": None}
+        rng = Rng(derive(self.seed, "scripted", post_id))
+        platform = spec["platform"]
+        sentiment = spec.get("sentiment", "negative")
+        if spec.get("persona"):
+            author = rng.choice(self.persona_pool(spec["persona"]))
+        else:
+            author = self._author(rng, platform, sentiment)
+        kind = spec.get("kind") or ROOT_KINDS[platform](rng)
+        trng = Rng(derive(self.seed, "text", post_id))
+        text = self.fill(trng.choice(spec["texts"]), trng, platform, t, spec.get("extra"))
+        post = Post(
+            post_id,
+            t,
+            platform,
+            kind,
+            author,
+            text,
+            self.lang,
+            spec.get("parent"),
+            None,
+            sentiment,
+            spec.get("cause"),
+        )
+        self._publish(post, rng, spec.get("virality", 1.0), out)
+
+    def _inject(self, t: float, inject, post_id: str, out: list[Post]) -> None:
+        rng = Rng(derive(self.seed, "inject", post_id))
+        if inject.author is not None:
+            persona = self.scenario.persona(inject.persona)
+            followers = inject.author.followers
+            if followers is None:
+                followers = persona.followers_median
+            author = Author(
+                inject.author.handle,
+                inject.author.name,
+                inject.persona,
+                followers,
+                inject.author.verified,
+            )
+        else:
+            author = rng.choice(self.persona_pool(inject.persona))
+        parent = f"i-{inject.reply_to}" if inject.reply_to else None
+        if parent and (parent not in self.emitted_injects or not self._alive(parent)):
+            parent = None
+        text = self.fill(
+            inject.text(self.lang), Rng(derive(self.seed, "text", post_id)), inject.platform, t
+        )
+        self.emitted_injects.add(post_id)
+        post = Post(
+            post_id,
+            t,
+            inject.platform,
+            inject.kind,
+            author,
+            text,
+            self.lang,
+            parent,
+            inject.id,
+            inject.sentiment,
+            None,
+        )
+        self._publish(post, rng, inject.virality, out)
+
+
+def _affinity(stance: str, sentiment: str) -> float:
+    if stance == "mixed" or stance == sentiment:
+        return 3.0 if stance == sentiment else 1.0
+    if stance == "neutral" or sentiment == "neutral":
+        return 0.5
+    return 0.1
+
+
+def _pick_templates(lang: str, sentiment: str, *sources) -> tuple[str, ...]:
+    for source in sources:
+        if source and sentiment in source and source[sentiment].get(lang):
+            return tuple(source[sentiment][lang])
+    for source in sources[-1:]:
+        for other in ("neutral", "negative", "positive"):
+            if other in source and source[other].get(lang):
+                return tuple(source[other][lang])
+    return ("…",)
+
+
+ROOT_PREFIX = {"microblog": "m", "brand_page": "b", "forum": "f", "news": "n", "internal": "s"}
+ROOT_KINDS = {
+    "microblog": lambda rng: "post",
+    "brand_page": lambda rng: "comment",
+    "forum": lambda rng: "review" if rng.random() < 0.4 else "post",
+    "news": lambda rng: "article",
+    "internal": lambda rng: "message",
+}
+
+
+def iter_posts(
+    scenario: Scenario,
+    seed: int,
+    lang: str,
+    actions: Iterable[Action] = (),
+    *,
+    until: float | None = None,
+    step: float = 60.0,
+) -> Iterator[Post]:
+    """Every post of the storm, streamed a simulated minute at a time."""
+    storm = Storm(scenario, seed, lang, actions, until=until)
+    t = 0.0
+    while t < storm.end:
+        t = min(t + step, storm.end)
+        yield from storm.advance(t)
+
+
+def window(
+    scenario: Scenario, seed: int, lang: str, actions: Iterable[Action], t0: float, t1: float
+) -> list[Post]:
+    """The posts with t0 <= t < t1: the same as those of the whole run in that window."""
+    storm = Storm(scenario, seed, lang, actions)
+    storm.advance(t0)
+    return storm.advance(t1)

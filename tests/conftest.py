@@ -1,0 +1,59 @@
+"""Fixtures shared by every test: `app` (a fresh app on a temporary database) and `client`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from simulator import create_app
+from simulator.config import TestingConfig
+from simulator.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATIONS = ROOT / "simulator" / "translations"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile stale .mo files, as `make translations` does, so that pytest alone works."""
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as f:
+                catalog = read_po(f)
+            with mo.open("wb") as f:
+                write_mo(f, catalog, use_fuzzy=True)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path):
+    """Build apps with TestingConfig, each on its own temporary database, tables created."""
+    apps = []
+
+    def make(**overrides):
+        config = TestingConfig()
+        config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / f'stormdrill-{len(apps)}.db'}"
+        for key, value in overrides.items():
+            setattr(config, key, value)
+        app = create_app(config)
+        with app.app_context():
+            db.create_all()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

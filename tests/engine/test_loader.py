@@ -1,0 +1,186 @@
+"""The scenario loader: valid files load; bad ones say where and what, without a traceback."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.engine.loader import (
+    MAX_BYTES,
+    ScenarioError,
+    load_scenario,
+    load_scenario_bytes,
+    load_scenario_text,
+    parse_duration,
+)
+
+from .conftest import DATA
+
+MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+
+
+def errors_of(text: str, source: str = "s.yaml") -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, source)
+    return info.value.errors
+
+
+def test_minimal_scenario_loads(minimal):
+    assert minimal.id == "minimal"
+    assert minimal.duration == 90 * 60
+    assert [p.id for p in minimal.phases] == ["spark", "peak"]
+    assert minimal.inject("first-complaint").deadline == 20 * 60
+    assert minimal.inject("journalist-asks").phase == "peak"  # derived from its time
+    assert minimal.title("en") == "Late parcel" and minimal.title("fr") == "Colis en retard"
+    assert minimal.rubric.min_required == 2
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("25m", 1500),
+        ("1h30m", 5400),
+        ("90s", 90),
+        ("2h", 7200),
+        (45, 45),
+        ("600", 600),
+        ("1h 5m 3s", 3903),
+        ("25 min", None),
+        ("", None),
+        (-3, None),
+        (True, None),
+        ("1d", None),
+    ],
+)
+def test_durations(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_a_bad_duration_names_the_line_column_and_field():
+    text = MINIMAL.replace("    time: 5m\n", '    time: "25 min"\n', 1)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if '"25 min"' in s)
+    assert errors_of(text, "scenarios/breach.yaml") == [
+        f'scenarios/breach.yaml:{line}:11: injects[0].time: "25 min" is not a duration '
+        f"(use 25m, 1h30m or a number of seconds)"
+    ]
+
+
+def test_unknown_keys_are_errors_at_the_key():
+    text = MINIMAL.replace("    severity: 2\n", "    severity: 2\n    sevrity: 3\n", 1)
+    (error,) = errors_of(text)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "sevrity" in s)
+    assert error.startswith(f"s.yaml:{line}:5: injects[0].sevrity: unknown key")
+    assert "severity" in error
+
+
+def test_missing_required_key():
+    text = MINIMAL.replace("    platform: brand_page\n", "", 1)
+    (error,) = errors_of(text)
+    assert 'injects[2]: missing required key "platform"' in error
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "    persona: angry\n    author:",
+            "    persona: nobody\n    author:",
+            'injects[0].persona: "nobody" is not a persona of this scenario',
+        ),
+        (
+            "    must_escalate_to: comms_director\n    expected_actions: [reply, escalate]",
+            "    must_escalate_to: ceo\n    expected_actions: [reply, escalate]",
+            'injects[0].must_escalate_to: "ceo" is not a role of this scenario',
+        ),
+        (
+            "    phase: spark\n    platform: microblog",
+            "    phase: peak\n    platform: microblog",
+            'injects[0].time: "5m" is outside phase "peak"',
+        ),
+        ("    start: 30m", "    start: 0", "phases[1].start: phases must be in order"),
+        ("    time: 60m", "    time: 3h", 'injects[3].time: "3h" is after the end'),
+        (
+            '    platform: news\n    persona: journalist\n    text: {fr: "Enquête',
+            '    platform: tiktok\n    persona: journalist\n    text: {fr: "Enquête',
+            'injects[3].platform: "tiktok" is not one of: microblog',
+        ),
+        (
+            "    reply_to: first-complaint",
+            "    reply_to: storm-comment",
+            "injects[1].reply_to: replies to an inject that comes later",
+        ),
+        (
+            "    approval_by: comms_director",
+            "    approval_by: community_manager",
+            "roles[0].approval_by: a role cannot approve its own replies",
+        ),
+        ("  - id: customer\n", "  - id: angry\n", 'personas[1].id: "angry" is used twice'),
+        (
+            "Toujours pas reçu mon {topic}",
+            "Toujours pas reçu mon {produit}",
+            "unknown placeholder {produit}",
+        ),
+        ("severity: 1\n", "severity: 9\n", "severity: 9 must be at most 5"),
+        ("  name: Colibri Express\n", "  name: [Colibri]\n", "brand.name: expected a text"),
+    ],
+)
+def test_errors_point_at_the_problem(old, new, expected):
+    assert old in MINIMAL
+    errors = errors_of(MINIMAL.replace(old, new, 1))
+    assert any(expected in e for e in errors), errors
+    assert all(e.startswith("s.yaml:") for e in errors)
+
+
+def test_every_error_is_reported_sorted_by_line():
+    text = MINIMAL.replace("severity: 1\n", "severity: 0\n").replace("duration: 90m", "duration: x")
+    errors = errors_of(text)
+    assert len(errors) == 3  # two severities and the duration
+    lines = [int(e.split(":")[1]) for e in errors]
+    assert lines == sorted(lines)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"", "s.yaml:1:1: the file is empty"),
+        (b"   \n\n", "s.yaml:1:1: the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "s.yaml:1:1: this is a binary file, not a YAML text file"),
+        (b"id: x\ntitle: \xff\xfe\n", "s.yaml:2:1: the file is not UTF-8 text"),
+        (b"id: [unclosed\n", "s.yaml:2:1: malformed YAML"),
+        (b"- just\n- a list\n", "s.yaml:1:1: (top): a scenario is a mapping of keys"),
+        (b"id: a\nid: b\n", "s.yaml:2:1: id: duplicate key"),
+        (b"!!python/object:os.system {}\n", "malformed YAML"),
+    ],
+)
+def test_hostile_files_get_a_clear_error(raw, expected):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_bytes(raw, "s.yaml")
+    assert expected in str(info.value)
+
+
+def test_a_50_megabyte_file_is_refused_without_reading_it(tmp_path: Path):
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    start = time.perf_counter()
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(big)
+    assert "too large (52.4 MB" in str(info.value)
+    assert time.perf_counter() - start < 5  # refused, not parsed (generous: shared machines)
+    assert MAX_BYTES < 50 * 1024 * 1024
+
+
+def test_an_alias_bomb_is_refused():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 12):
+        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 10) + "]\n"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(bomb, "bomb.yaml")
+    assert "expands to more than" in str(info.value)
+
+
+def test_anchors_used_reasonably_are_fine():
+    text = MINIMAL.replace(
+        'label: {fr: "Client", en: "Customer"}', 'label: &cust {fr: "Client", en: "Customer"}'
+    ).replace('label: {fr: "Salarié", en: "Employee"}', "label: *cust")
+    assert load_scenario_text(text, "s.yaml").persona("staff").label.en == "Customer"
