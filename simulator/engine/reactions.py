@@ -177,7 +177,7 @@ def _remove(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -
     criticism = storm.brand_criticism.pop(target, None)
     if criticism is None:
         return
-    context = {"target": target, "author": criticism[0], "text": criticism[1]}
+    context = {"target": target, "author": criticism[1], "text": criticism[2]}
     for rule in rules(storm, "backfire"):
         ON_ACTION["backfire"](storm, rule, t, action, key, context)
 

@@ -44,8 +44,10 @@ KERNEL_S0 = 300.0
 KERNEL_THETA = 0.242
 KERNEL_HEAD = KERNEL_THETA / (1.0 + KERNEL_THETA)  # share of the mass within S0
 
-TEXT_SALT = 0x5EED_7E47_0F_F00D  # words come from their own stream: one storm in every language
 VOLUME_BOUND = 2.0  # root candidates are drawn at this multiple of the phase rate
+# Deleting brand-page criticism younger than this backfires; older comments have been seen
+# and the conversation has moved on (and the engine need not remember the whole run).
+CRITICISM_MEMORY = 45 * 60.0
 WAVE_CAP = 0.6  # second waves together add at most this share of the background volume
 FOLLOWER_EXPONENT = 0.5  # cascade size grows with followers, damped to stay subcritical
 MAX_CHILDREN_MEAN = 60.0
@@ -306,9 +308,11 @@ class Storm:
         self.responses: dict[str, float] = {}  # thread root -> first public reply
         self.statements: list[float] = []  # times of holding statements
         self.memo_at: float | None = None
-        self.brand_criticism: dict[str, tuple[str, str]] = {}  # brand-page id -> (handle, text)
+        # criticism on the brand page of the last CRITICISM_MEMORY seconds: id -> (t, handle, text)
+        self.brand_criticism: dict[str, tuple[float, str, str]] = {}
         self.emitted_injects: set[str] = set()
         self.roots: dict[str, str] = {}  # platform of every root that is not a chatter stream's
+        self._press = "news" in scenario.platforms
         self._prepare_tables()
         for platform in scenario.platforms:
             segments = self._segments(platform, 0.0, scenario.duration, 1.0)
@@ -362,6 +366,9 @@ class Storm:
             else:
                 reactions.on_check(self, t, payload)
         self.now = max(self.now, t1)
+        criticism, horizon = self.brand_criticism, self.now - CRITICISM_MEMORY
+        while criticism and next(iter(criticism.values()))[0] < horizon:
+            del criticism[next(iter(criticism))]
         return out
 
     @property
@@ -589,41 +596,79 @@ class Storm:
         self._schedule_stream(stream, t, seed)
         if stream.cause is None and (seed >> 32) * _UNIT32 * VOLUME_BOUND >= self.volume:
             return
-        prng = Rng(seed)
+        rng = Rng(seed)
         platform = stream.platform
         if stream.sentiment is not None:
-            sentiment = stream.sentiment if prng.random() < 0.7 else self._sentiment(prng, t)
+            sentiment = stream.sentiment if rng.random() < 0.7 else self._sentiment(rng, t)
         else:
-            sentiment = self._sentiment(prng, t, self.global_shift)
-        author = self._author(prng, platform, sentiment)
-        kind = ROOT_KINDS[platform](prng)
-        trng = Rng(seed ^ TEXT_SALT)
-        templates = self._templates[self._phase_index(t), platform, sentiment]
-        if stream.texts and trng.random() < 0.6:
+            sentiment = self._sentiment(rng, t, self.global_shift)
+        author = self._author(rng, platform, sentiment)
+        kind = ROOT_KINDS[platform](rng)
+        plan = self._plan(rng, t, platform, kind, author.followers, sentiment, 1.0)
+        # words last, so that every language gets the same storm from the same draws
+        phase = self._phase_index(t)
+        templates = self._templates[phase, platform, sentiment]
+        if stream.texts and rng.random() < 0.6:
             templates = stream.texts
-        text = self.fill(trng.choice(templates), trng, platform, t)
-        if platform == "microblog" and trng.random() < 0.2:
-            tags = self._hashtags[self._phase_index(t)]
+        text = self.fill(rng.choice(templates), rng, platform, t)
+        if platform == "microblog" and rng.random() < 0.2:
+            tags = self._hashtags[phase]
             if tags:
-                tag = trng.choice(tags)
+                tag = rng.choice(tags)
                 if tag not in text:
                     text = f"{text} {tag}"
-        text = roughen(text, trng, sentiment)
-        post_id = f"{stream.prefix}{n}"
+        text = roughen(text, rng, sentiment)
         post = Post(
-            post_id, t, platform, kind, author, text, self.lang, None, None, sentiment, stream.cause
+            f"{stream.prefix}{n}",
+            t,
+            platform,
+            kind,
+            author,
+            text,
+            self.lang,
+            None,
+            None,
+            sentiment,
+            stream.cause,
         )
-        self._publish(post, prng, 1.0, out)
+        self._emit(post, plan, 1.0, out)
 
-    def _publish(self, post: Post, rng: Rng, virality: float, out: list[Post]) -> None:
+    def _plan(
+        self,
+        rng: Rng,
+        t: float,
+        platform: str,
+        kind: str,
+        followers: int,
+        sentiment: str,
+        virality: float,
+    ):
+        """Draw a post's future replies and shares (and press pick-up) before its words."""
+        n = rng.poisson(children_mean(platform, kind, followers, sentiment, virality))
+        kids = []
+        end = self.end
+        for k in range(n):
+            seed = rng.bits()  # one draw: the delay, the thinning uniform, the child's seed
+            tc = round(t + kernel_delay(seed), 3)
+            if tc < end:
+                kids.append((tc, k, (seed >> 42) * _UNIT22, seed))
+        press = None
+        if self._press and platform != "news" and platform != "internal":
+            reach = followers * virality  # the press picks up big accounts and severe events
+            if reach >= 20_000:
+                u, seed = rng.random(), rng.bits()
+                lag = PRESS_LAG_MEDIAN * exp(PRESS_LAG_SPREAD * rng.gauss())
+                tc = round(t + max(600.0, lag), 3)
+                if u < min(0.8, reach / 400_000) and tc < end:
+                    press = (tc, seed)
+        return kids, press
+
+    def _emit(self, post: Post, plan, virality: float, out: list[Post]) -> None:
         out.append(post)
         if post.platform == "brand_page" and post.sentiment == "negative":
-            self.brand_criticism[post.id] = (post.author.handle, post.text)
-        mean = children_mean(
-            post.platform, post.kind, post.author.followers, post.sentiment, virality
-        )
-        n = rng.poisson(mean)
-        if n:
+            self.brand_criticism[post.id] = (post.t, post.author.handle, post.text)
+        kids, press = plan
+        if kids:
             handle, text = post.author.handle, post.text
             if post.kind == "share" and "RT @" in text:
                 handle, _, text = text[text.index("RT @") + 3 :].partition(": ")
@@ -637,33 +682,28 @@ class Storm:
                 post.cause,
                 virality,
             )
-            t, end = post.t, self.end
-            bits = rng.bits
-            for k in range(n):
-                seed = bits()  # one draw: the delay, the thinning uniform, the child's seed
-                tc = round(t + kernel_delay(seed), 3)
-                if tc < end:
-                    self._push(tc, _CHILD, (parent, k, (seed >> 42) * _UNIT22, seed))
-        if post.platform != "news" and post.platform != "internal":
-            # the press picks up big accounts and severe events, late
-            reach = post.author.followers * virality
-            if reach >= 20_000 and "news" in self.scenario.platforms:
-                chance = min(0.8, reach / 400_000)
-                u, seed = rng.random(), rng.bits()
-                lag = PRESS_LAG_MEDIAN * exp(PRESS_LAG_SPREAD * rng.gauss())
-                tc = round(post.t + max(600.0, lag), 3)
-                if u < chance and tc < self.end:
-                    press = _Parent(
-                        post.id,
-                        post.author.handle,
-                        post.text,
-                        "news",
-                        "article",
-                        post.sentiment,
-                        post.cause,
-                        1.0,
-                    )
-                    self._push(tc, _CHILD, (press, -1, 0.0, seed))
+            push = self._push
+            for tc, k, u, seed in kids:
+                push(tc, _CHILD, (parent, k, u, seed))
+        if press:
+            parent = _Parent(
+                post.id,
+                post.author.handle,
+                post.text,
+                "news",
+                "article",
+                post.sentiment,
+                post.cause,
+                1.0,
+            )
+            self._push(press[0], _CHILD, (parent, -1, 0.0, press[1]))
+
+    def _publish(self, post: Post, rng: Rng, virality: float, out: list[Post]) -> None:
+        """Publish a post whose words are already written (injects, scripted posts)."""
+        plan = self._plan(
+            rng, post.t, post.platform, post.kind, post.author.followers, post.sentiment, virality
+        )
+        self._emit(post, plan, virality, out)
 
     def _alive(self, post_id: str) -> bool:
         if not self.removed:
@@ -688,12 +728,9 @@ class Storm:
             if shift and sentiment == "negative" and rng.random() < shift:
                 sentiment = "neutral"
             author = self._author(rng, "news", sentiment)
-            trng = Rng(seed ^ TEXT_SALT)
+            plan = self._plan(rng, t, "news", "article", author.followers, sentiment, 1.0)
             text = self.fill(
-                trng.choice(self._templates[self._phase_index(t), "news", sentiment]),
-                trng,
-                "news",
-                t,
+                rng.choice(self._templates[self._phase_index(t), "news", sentiment]), rng, "news", t
             )
             post = Post(
                 post_id,
@@ -708,7 +745,7 @@ class Storm:
                 sentiment,
                 parent.cause,
             )
-            self._publish(post, rng, 1.0, out)
+            self._emit(post, plan, 1.0, out)
             return
         post_id = f"{parent.id}.{k}"
         platform = parent.platform
@@ -734,7 +771,9 @@ class Storm:
             sentiment = "positive" if rng.random() < 0.3 else "neutral"
         # anyone comments on an article; the press itself writes the articles
         author = self._author(rng, "*" if kind == "comment" else platform, sentiment)
-        trng = Rng(seed ^ TEXT_SALT)
+        virality = 1.0 + (parent.virality - 1.0) * 0.25
+        plan = self._plan(rng, t, platform, kind, author.followers, sentiment, virality)
+        trng = rng  # words last: see _root
         if kind == "share":
             quoted = parent.text if len(parent.text) <= 200 else parent.text[:197] + "…"
             if trng.random() < 0.5:
@@ -760,7 +799,7 @@ class Storm:
             sentiment,
             parent.cause,
         )
-        self._publish(post, rng, 1.0 + (parent.virality - 1.0) * 0.25, out)
+        self._emit(post, plan, virality, out)
 
     def _scripted(self, t: float, payload, out: list[Post]) -> None:
         what, spec, post_id, _ = payload

@@ -184,3 +184,8 @@ def test_anchors_used_reasonably_are_fine():
         'label: {fr: "Client", en: "Customer"}', 'label: &cust {fr: "Client", en: "Customer"}'
     ).replace('label: {fr: "Salarié", en: "Employee"}', "label: *cust")
     assert load_scenario_text(text, "s.yaml").persona("staff").label.en == "Customer"
+
+
+def test_the_documented_example_is_valid():
+    example = load_scenario(Path(__file__).resolve().parents[2] / "docs" / "example-scenario.yaml")
+    assert example.id == "example-late-parcel"
