@@ -11,7 +11,9 @@ import sys  # noqa: E402
 import gevent  # noqa: E402
 
 from simulator import create_app  # noqa: E402
+from simulator.cli_trainer import announce_login, prepare_database, public_host  # noqa: E402
 from simulator.extensions import socketio  # noqa: E402
+from simulator.runner import get_runner  # noqa: E402
 
 
 def main() -> None:
@@ -23,10 +25,19 @@ def main() -> None:
     app = create_app()
     host = args.host or app.config["HOST"]
     port = args.port or app.config["PORT"]
+    if prepare_database(app):  # `make run` has done it already; a bare `python run.py` not
+        print("Created the database tables.", flush=True)
+    if not app.config.get("PUBLIC_URL"):  # join links and QR codes must work from phones
+        shown_host = public_host(host)
+        shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
+        app.config["PUBLIC_URL"] = f"http://{shown_host}:{port}"
+    # Drive running sessions (and resume those a previous run left running).
+    socketio.start_background_task(get_runner(app).supervise)
     # Everything allocated at start-up lives as long as the process: keep it out of the GC's way.
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host
     print(f"Stormdrill is running on http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
+    announce_login(app, host, port, echo=lambda line: print(line, flush=True))
     hub = gevent.get_hub()
     hub.NOT_ERROR = (*hub.NOT_ERROR, KeyboardInterrupt)  # Ctrl+C is not worth a traceback
     try:

@@ -12,7 +12,15 @@ from .config import INSTANCE_PATH, PROJECT_ROOT, Config, from_env, load_or_creat
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 from .i18n import select_locale
 from .models import Trainer
+from .runner import init_app as init_runner
+from .sockets import register as register_sockets
+from .web.api import bp as api_bp  # api (helper)
+from .web.auth import bp as auth_bp
+from .web.auth import init_auth
+from .web.library import bp as library_bp
 from .web.main import bp as main_bp
+from .web.play import bp as play_bp
+from .web.trainer import bp as trainer_bp
 
 
 def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) -> Flask:
@@ -39,14 +47,30 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    init_auth(app)
     login_manager.user_loader(_load_trainer)
-    socketio.init_app(app, async_mode="gevent")
+    register_sockets()
+    socketio.init_app(
+        app,
+        async_mode="gevent",
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        max_http_buffer_size=64 * 1024,
+    )
+    init_runner(app)
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(library_bp, url_prefix="/library")
+    app.register_blueprint(trainer_bp, url_prefix="/trainer")
+    app.register_blueprint(play_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")  # api (helper)
+    csrf.exempt(api_bp)  # api (helper): token-authenticated, no cookies, no CSRF
 
     from .cli import init_app as init_cli
+    from .cli_trainer import init_app as init_trainer_cli
 
     init_cli(app)
+    init_trainer_cli(app)
 
     app.context_processor(lambda: {"current_locale": str(get_locale())})
     app.after_request(_security_headers)

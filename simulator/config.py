@@ -58,6 +58,10 @@ class Config:
         self.HOST = env.get("STORMDRILL_HOST") or "127.0.0.1"
         self.PORT = int(env.get("STORMDRILL_PORT") or 5000)
         self.SCENARIO_DIR = env.get("SCENARIO_DIR") or str(PROJECT_ROOT / "scenarios")
+        # scale-out: Redis as Flask-SocketIO's message queue between workers
+        self.SOCKETIO_MESSAGE_QUEUE = env.get("STORMDRILL_REDIS_URL") or None
+        # the address participants' devices use (join links, QR codes); run.py finds the LAN one
+        self.PUBLIC_URL = (env.get("STORMDRILL_PUBLIC_URL") or "").rstrip("/") or None
 
 
 class ProductionConfig(Config):
@@ -75,6 +79,7 @@ class TestingConfig(Config):
         super().__init__()
         self.SECRET_KEY = "testing"
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"  # in memory; the tests' fixture may override
+        self.RUNNER_BACKGROUND = False  # tests drive the runner's ticks with a fake clock
         self.SQLALCHEMY_ENGINE_OPTIONS = {}
 
 

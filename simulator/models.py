@@ -1,12 +1,29 @@
-"""Database tables, as SQLAlchemy 2 typed models. No logic beyond small properties."""
+"""Database tables, as SQLAlchemy 2 typed models. No logic beyond small properties.
+
+The database is the record of a drill: sessions, teams, participants, every control the
+trainer used, every post published to a team and every action, written before they are
+acknowledged. A team's storm is rebuilt from it after a restart.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
@@ -24,6 +41,174 @@ class Trainer(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # a one-time login link (hash of its token) and when it stops working
+    login_token_hash: Mapped[str | None] = mapped_column(String(128), default=None)
+    login_token_expires: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
+    )
+    # the REST API's bearer token (hash); the token itself is shown once
+    api_token_hash: Mapped[str | None] = mapped_column(String(128), default=None, index=True)
 
     def __repr__(self) -> str:
         return f"<Trainer {self.id} {self.name!r}>"
+
+
+class ScenarioUpload(db.Model):
+    """A scenario a trainer uploaded (or imported from an MSEL); shipped ones live in files."""
+
+    __tablename__ = "scenario_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainer.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    yaml_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    __table_args__ = (UniqueConstraint("trainer_id", "slug"),)
+
+
+class DrillSession(db.Model):
+    """One run of a scenario in a workshop. The clock is stored on every change."""
+
+    __tablename__ = "drill_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    scenario_slug: Mapped[str] = mapped_column(String(64))
+    scenario_yaml: Mapped[str] = mapped_column(Text)  # a snapshot: the session replays exactly
+    lang: Mapped[str] = mapped_column(String(2))
+    seed: Mapped[int] = mapped_column(Integer)
+    join_code: Mapped[str] = mapped_column(String(6), unique=True)
+    team_choice: Mapped[str] = mapped_column(String(8), default="pick")  # pick | assign
+    status: Mapped[str] = mapped_column(String(8), default="lobby")  # lobby running paused ended
+    # the clock: simulated time `clock_sim` at wall time `clock_wall` (epoch s), at `speed`
+    speed: Mapped[float] = mapped_column(Float, default=1.0)
+    clock_sim: Mapped[float] = mapped_column(Float, default=0.0)
+    clock_wall: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # which worker drives it (scale-out: exactly one), until when its lease holds
+    runner_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    runner_until: Mapped[float] = mapped_column(Float, default=0.0)
+
+    teams: Mapped[list[Team]] = relationship(
+        back_populates="session", order_by="Team.position", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="session", cascade="all, delete-orphan"
+    )
+
+    def sim_time(self, wall: float) -> float:
+        """Simulated seconds at wall time `wall` (epoch seconds)."""
+        if self.status != "running":
+            return self.clock_sim
+        return self.clock_sim + max(0.0, wall - self.clock_wall) * self.speed
+
+
+class Team(db.Model):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("drill_session.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # last batch sequence number sent
+    action_seq: Mapped[int] = mapped_column(Integer, default=0)  # last action number stored
+    emitted_until: Mapped[float] = mapped_column(Float, default=0.0)  # storm advanced to
+    volume: Mapped[float] = mapped_column(Float, default=1.0)
+    aggression: Mapped[float] = mapped_column(Float, default=0.0)
+
+    session: Mapped[DrillSession] = relationship(back_populates="teams")
+    participants: Mapped[list[Participant]] = relationship(back_populates="team")
+
+
+class Participant(db.Model):
+    """Someone in the room, no account: a display name, a team, a role, a secret token."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("drill_session.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), default=None)
+    name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str | None] = mapped_column(String(64), default=None)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    session: Mapped[DrillSession] = relationship(back_populates="participants")
+    team: Mapped[Team | None] = relationship(back_populates="participants")
+
+
+class Control(db.Model):
+    """Every control the trainer used, with simulated and wall time: the session's log.
+
+    Those that reach the storm (inject, difficulty) are replayed into the engine after a
+    restart, so a session replays exactly.
+    """
+
+    __tablename__ = "control"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("drill_session.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), default=None)  # None: all
+    kind: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sim_t: Mapped[float] = mapped_column(Float)
+    wall_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # when the storm took it (the runner may be a tick ahead of sim_t); set by the runner
+    applied_t: Mapped[float | None] = mapped_column(Float, default=None)
+
+
+class PostRecord(db.Model):
+    """A post as it was sent to a team, in the batch numbered `seq`."""
+
+    __tablename__ = "post"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    post_id: Mapped[str] = mapped_column(String(200))
+    t: Mapped[float] = mapped_column(Float)
+    platform: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_post_team_seq", "team_id", "seq"),
+        UniqueConstraint("team_id", "post_id"),
+    )
+
+
+class ActionRecord(db.Model):
+    """Something a participant did, stored before it is acknowledged.
+
+    `key` is the client's idempotency key: the same key twice stores one action. Replies that
+    need approval are stored as drafts; the approver's decision is an action of its own, and
+    publishing makes the engine input (`engine` true). `applied_t` is when the storm took it.
+    """
+
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)  # the team's action number
+    type: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str | None] = mapped_column(String(200), default=None)
+    text: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str | None] = mapped_column(String(64), default=None)
+    severity: Mapped[int | None] = mapped_column(Integer, default=None)
+    tag: Mapped[str | None] = mapped_column(String(10), default=None)
+    status: Mapped[str] = mapped_column(String(10), default="done")  # done draft approved rejected
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"), default=None)
+    engine: Mapped[bool] = mapped_column(Boolean, default=False)  # an input of the storm
+    sim_t: Mapped[float] = mapped_column(Float)
+    applied_t: Mapped[float | None] = mapped_column(Float, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    participant: Mapped[Participant] = relationship()
+
+    __table_args__ = (UniqueConstraint("participant_id", "key"),)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,30 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 catalog = read_po(f)
             with mo.open("wb") as f:
                 write_mo(f, catalog, use_fuzzy=True)
+
+
+POSTGRES_URL = os.environ.get(
+    "STORMDRILL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("STORMDRILL_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked postgres or redis skip without the service, except on CI where it fails."""
+    for marker, port in (("postgres", 5432), ("redis", 6379)):
+        if item.get_closest_marker(marker) and not _reachable("127.0.0.1", port):
+            message = f"{marker} is not running on 127.0.0.1:{port}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{message} (CI=true: a missing service is a failure)")
+            pytest.skip(message)
 
 
 @pytest.fixture

@@ -152,8 +152,9 @@ class _Builder:
 
 
 def _parse(text: str, source: str) -> _Doc:
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # the reader refuses control characters right here
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([f"{source}:1:1: the file holds no YAML document"])
@@ -164,10 +165,19 @@ def _parse(text: str, source: str) -> _Doc:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "malformed YAML"
         raise ScenarioError([f"{source}:{line}:{col}: malformed YAML: {problem}"]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise ScenarioError(
+            [f"{source}:{line}:{col}: malformed YAML: character {char!r} is not allowed"]
+        ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError([f"{source}:1:1: malformed YAML: {exc}"]) from None
+        first = str(exc).splitlines()[0] if str(exc) else "malformed YAML"
+        raise ScenarioError([f"{source}:1:1: malformed YAML: {first}"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if builder.errors:
         raise ScenarioError(builder.errors)
     return _Doc(data, builder.values, builder.keys)

@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = os.environ.get("STORMDRILL_SCREENSHOTS")  # a folder: save screenshots there
+TRAINER = ("coach", "correct horse battery")
 
 
 @pytest.fixture(scope="session")
@@ -65,14 +66,20 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 3
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_db(tmp_path_factory):
+    """The live server's SQLite database file (tests read the record from it)."""
+    return tmp_path_factory.mktemp("live_server") / "stormdrill.db"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_db):
     """The real server (`python run.py`) on a free port and a fresh SQLite database: its URL."""
-    tmp = tmp_path_factory.mktemp("live_server")
+    tmp = live_db.parent
     port = _free_port()
     env = {
         **os.environ,
         "STORMDRILL_ENV": "production",
-        "STORMDRILL_DATABASE_URL": f"sqlite:///{tmp / 'stormdrill.db'}",
+        "STORMDRILL_DATABASE_URL": f"sqlite:///{live_db}",
         "STORMDRILL_SECRET_KEY": "browser-tests",
         "FLASK_APP": "simulator",
         "PYTHONUNBUFFERED": "1",
@@ -80,6 +87,20 @@ def live_server(tmp_path_factory):
     env.pop("FLASK_DEBUG", None)
     subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    # a trainer with a known password, as `flask trainer create` would make
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from simulator import create_app\n"
+            "from simulator.services.accounts import create_trainer\n"
+            "with create_app().app_context(): create_trainer({!r}, {!r})".format(*TRAINER),
+        ],
         cwd=ROOT,
         env=env,
         check=True,
@@ -128,3 +149,19 @@ def shoot():
             page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
     return save
+
+
+@pytest.fixture
+def trainer_page(browser, base_url):
+    """A laptop-sized page, logged in as the trainer."""
+    context = browser.new_context(
+        base_url=base_url, locale="fr-FR", viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#name", TRAINER[0])
+    page.fill("#password", TRAINER[1])
+    page.click("#submit")
+    page.wait_for_url(lambda url: "/login" not in url)
+    yield page
+    context.close()

@@ -189,3 +189,9 @@ def test_anchors_used_reasonably_are_fine():
 def test_the_documented_example_is_valid():
     example = load_scenario(Path(__file__).resolve().parents[2] / "docs" / "example-scenario.yaml")
     assert example.id == "example-late-parcel"
+
+
+def test_a_control_character_is_a_clear_error():
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text("id: x\nname: \x11\n", "s.yaml")
+    assert info.value.errors == ["s.yaml:2:7: malformed YAML: character '\\x11' is not allowed"]

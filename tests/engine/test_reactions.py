@@ -179,15 +179,12 @@ def test_difficulty_dial_changes_volume_after_its_time(minimal):
     base, _ = run(minimal, until=2400)
     louder, _ = run(minimal, [Action(t=t, type="difficulty", volume=2.0)], until=2400)
     quiet, _ = run(minimal, [Action(t=t, type="difficulty", volume=0.0)], until=2400)
+
     def roots(ps, a, b):
         return [
-            p
-            for p in ps
-            if p.parent is None
-            and p.cause is None
-            and a <= p.t < b
-            and not p.inject
+            p for p in ps if p.parent is None and p.cause is None and a <= p.t < b and not p.inject
         ]
+
     assert [p.id for p in roots(base, 0, t)] == [p.id for p in roots(louder, 0, t)]
     assert len(roots(louder, t, 2400)) > 1.6 * len(roots(base, t, 2400))
     assert roots(quiet, t, 2400) == []

@@ -1,0 +1,373 @@
+"""The session runner: one background task per running session drives every team's storm.
+
+Each tick (about 200 ms of wall time) it reads the controls logged since the last tick, asks
+each team's storm for the posts of the elapsed simulated window, stores them, and sends each
+team room ONE batch with the team's next sequence number (per-message fan-out costs 3-5x more
+CPU). Once a second it sends the trainer an overview of every team.
+
+Exactly one worker drives a session: it holds a lease in the database, renewed every tick. A
+worker that finds a running session whose lease has lapsed (its runner died, or the server
+was restarted) rebuilds the storms from the record, puts the clock back where the last posts
+were sent, and carries on: nothing that was sent is sent differently, nothing is lost.
+
+Time is injected (`now`, `sleep`), so tests drive ticks with a fake clock.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import or_, update
+
+from .engine.storm import Storm, post_dict
+from .extensions import db, socketio
+from .models import DrillSession
+from .services import actions as acts
+from .services import sessions as svc
+
+TICK = 0.2  # wall seconds
+OVERVIEW_EVERY = 1.0
+LEASE = 6.0
+MAX_BATCH = 1000  # posts per emitted batch; a jump sends several
+STATS_WINDOW = 15  # simulated minutes of history in the overview
+
+PLAY = "/play"
+TRAINER = "/trainer"
+
+
+def team_room(team_id: int) -> str:
+    return f"team-{team_id}"
+
+
+def session_room(session_id: int) -> str:
+    return f"session-{session_id}"
+
+
+def trainer_room(session_id: int) -> str:
+    return f"trainer-{session_id}"
+
+
+@dataclass
+class TeamState:
+    storm: Storm
+    minutes: deque = field(default_factory=lambda: deque(maxlen=STATS_WINDOW))  # [min, n, neg]
+    appeared: list[dict[str, Any]] = field(default_factory=list)  # must-escalate injects seen
+    escalated: set[str] = field(default_factory=set)  # post ids the team escalated
+    last_action: dict[str, Any] | None = None
+
+
+class SessionRunner:
+    """Drives one session's storms; `tick()` does one step and returns what it sent."""
+
+    def __init__(self, session: DrillSession, owner: str, emit: Callable[..., None]):
+        self.session_id = session.id
+        self.owner = owner
+        self.emit = emit
+        self.scenario = svc.scenario_of(session)
+        self.last_control = 0
+        self.last_action = 0
+        self.teams: dict[int, TeamState] = {}
+        self.last_overview = 0.0
+        self._build(session)
+
+    def _build(self, session: DrillSession) -> None:
+        """Rebuild every team's storm from the record, up to what was already sent."""
+        controls = svc.storm_controls(session.id)
+        records = acts.storm_actions([t.id for t in session.teams])
+        for team in session.teams:
+            inputs = []  # (time, order, action): controls before actions at the same time
+            for c in controls:
+                if c.team_id in (None, team.id):
+                    at = c.applied_t if c.applied_t is not None else team.emitted_until
+                    inputs.append((at, 0, c.id, svc.control_action(c, at)))
+            for r in records:
+                if r.team_id == team.id:
+                    at = r.applied_t if r.applied_t is not None else team.emitted_until
+                    inputs.append((at, 1, r.id, acts.engine_action(r, at)))
+            inputs.sort(key=lambda item: item[:3])
+            storm = Storm(self.scenario, session.seed, session.lang, [i[3] for i in inputs])
+            state = TeamState(storm)
+            for post in storm.advance(team.emitted_until):
+                self._count(state, post)
+            for r in records:
+                if r.team_id == team.id:
+                    self._note_action(state, r)
+            self.teams[team.id] = state
+        if controls:
+            self.last_control = controls[-1].id
+        if records:
+            self.last_action = records[-1].id
+        until = {t.id: t.emitted_until for t in session.teams}
+        earliest = min(until.values(), default=0.0)
+        svc.mark_applied([(c, earliest) for c in controls if c.applied_t is None])
+        acts.mark_applied([(r, until[r.team_id]) for r in records if r.applied_t is None])
+
+    def _note_action(self, state: TeamState, record) -> None:
+        if record.type == "escalate" and record.target:
+            state.escalated.add(record.target)
+        state.last_action = {
+            "type": record.type,
+            "t": round(record.sim_t, 3),
+            "by": record.participant.name,
+        }
+
+    def _count(self, state: TeamState, post) -> None:
+        minute = int(post.t // 60)
+        if not state.minutes or state.minutes[-1][0] != minute:
+            state.minutes.append([minute, 0, 0])
+        bucket = state.minutes[-1]
+        bucket[1] += 1
+        bucket[2] += post.sentiment == "negative"
+        if post.inject:
+            inject = next((i for i in self.scenario.injects if i.id == post.inject), None)
+            if inject is not None and inject.must_escalate_to:
+                state.appeared.append(
+                    {
+                        "inject": inject.id,
+                        "post": post.id,
+                        "t": post.t,
+                        "role": inject.must_escalate_to,
+                    }
+                )
+
+    def tick(self, now: float) -> dict[int, int]:
+        """One step; returns {team id: posts sent}. Commits what it sends before sending it."""
+        session = db.session.get(DrillSession, self.session_id)
+        if session is None:
+            return {}
+        self._take_controls(session)
+        clock = svc.clock_of(session)
+        until = clock.at(now)
+        sent: dict[int, int] = {}
+        for team in session.teams:
+            state = self.teams.get(team.id)
+            if state is None or until <= state.storm.now:
+                continue
+            posts = state.storm.advance(until)
+            for post in posts:
+                self._count(state, post)
+            dicts = [post_dict(p) for p in posts]
+            if not dicts:
+                svc.record_batch(team, (), until)
+                continue
+            for start in range(0, len(dicts), MAX_BATCH):
+                chunk = dicts[start : start + MAX_BATCH]
+                last = start + MAX_BATCH >= len(dicts)
+                seq = svc.record_batch(team, chunk, until if last else chunk[-1]["t"])
+                self.emit(
+                    "posts",
+                    {"team": team.id, "seq": seq, "until": round(until, 3), "posts": chunk},
+                    to=team_room(team.id),
+                    namespace=PLAY,
+                )
+            sent[team.id] = len(dicts)
+        if session.status == "running" and until >= clock.end:
+            svc.end(session)
+            payload = svc.clock_payload(session, now)
+            self.emit("ended", payload, to=session_room(session.id), namespace=PLAY)
+            self.emit("clock", payload, to=trainer_room(session.id), namespace=TRAINER)
+        if now - self.last_overview >= OVERVIEW_EVERY:
+            self.last_overview = now
+            self.emit(
+                "overview",
+                self.overview(session, until),
+                to=trainer_room(session.id),
+                namespace=TRAINER,
+            )
+        return sent
+
+    def _take_controls(self, session: DrillSession) -> None:
+        """Give the storms the controls and team actions stored since the last tick."""
+        new = svc.storm_controls(session.id, self.last_control)
+        applied = []
+        for control in new:
+            for team_id, state in self.teams.items():
+                if control.team_id in (None, team_id):
+                    at = max(control.sim_t, state.storm.now)
+                    state.storm.add_action(svc.control_action(control, at))
+                    applied.append((control, at))
+            self.last_control = control.id
+        if applied:
+            svc.mark_applied(applied)
+        records = acts.storm_actions(list(self.teams), self.last_action)
+        taken = []
+        for record in records:
+            state = self.teams[record.team_id]
+            at = max(record.sim_t, state.storm.now)
+            state.storm.add_action(acts.engine_action(record, at))
+            self._note_action(state, record)
+            taken.append((record, at))
+            self.last_action = record.id
+        if taken:
+            acts.mark_applied(taken)
+
+    def overview(self, session: DrillSession, until: float) -> dict[str, Any]:
+        from .sockets.presence import online_count
+
+        teams = []
+        current = int(until // 60)
+        for team in session.teams:
+            state = self.teams.get(team.id)
+            minutes = list(state.minutes) if state else []
+            recent = [m for m in minutes if m[0] > current - 5]
+            n = sum(m[1] for m in recent)
+            neg = sum(m[2] for m in recent)
+            teams.append(
+                {
+                    "id": team.id,
+                    "name": team.name,
+                    "per_minute": round(n / max(1, min(5, current + 1)), 1),
+                    "negative": round(neg / n, 3) if n else 0.0,
+                    "series": [{"minute": m[0], "posts": m[1], "negative": m[2]} for m in minutes],
+                    "open_injects": [i for i in state.appeared if i["post"] not in state.escalated]
+                    if state
+                    else [],
+                    "online": online_count(team.id),
+                    "volume": team.volume,
+                    "aggression": team.aggression,
+                    "last_action": state.last_action if state else None,
+                }
+            )
+        return {"session": session.id, "clock": svc.clock_payload(session), "teams": teams}
+
+
+class Runner:
+    """Keeps one background task per running session in this worker."""
+
+    def __init__(
+        self,
+        app: Flask,
+        now: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] | None = None,
+    ):
+        self.app = app
+        self.now = now
+        self.sleep = sleep or socketio.sleep
+        self.owner = f"{uuid.uuid4().hex[:12]}"
+        self.sessions: dict[int, SessionRunner] = {}
+        self.tasks: set[int] = set()
+
+    def emit(self, event: str, data: Any, **kw: Any) -> None:
+        socketio.emit(event, data, **kw)
+
+    def claim(self, session_id: int, *, recover: bool = False) -> SessionRunner | None:
+        """Take the lease of a session (if free or ours) and build its runner."""
+        now = self.now()
+        result = db.session.execute(
+            update(DrillSession)
+            .where(
+                DrillSession.id == session_id,
+                or_(
+                    DrillSession.runner_id == self.owner,
+                    DrillSession.runner_until < now,
+                    DrillSession.runner_id.is_(None),
+                ),
+            )
+            .values(runner_id=self.owner, runner_until=now + LEASE)
+        )
+        db.session.commit()
+        if result.rowcount != 1:
+            return None
+        session = db.session.get(DrillSession, session_id)
+        db.session.refresh(session)
+        if recover and session.status == "running":
+            svc.recover_clock(session, min((t.emitted_until for t in session.teams), default=0.0))
+        runner = self.sessions.get(session_id)
+        if runner is None:
+            runner = SessionRunner(session, self.owner, self.emit)
+            self.sessions[session_id] = runner
+        return runner
+
+    def renew(self, session_id: int) -> bool:
+        now = self.now()
+        result = db.session.execute(
+            update(DrillSession)
+            .where(DrillSession.id == session_id, DrillSession.runner_id == self.owner)
+            .values(runner_until=now + LEASE)
+        )
+        db.session.commit()
+        return result.rowcount == 1
+
+    def release(self, session_id: int) -> None:
+        db.session.execute(
+            update(DrillSession)
+            .where(DrillSession.id == session_id, DrillSession.runner_id == self.owner)
+            .values(runner_id=None, runner_until=0.0)
+        )
+        db.session.commit()
+        self.sessions.pop(session_id, None)
+
+    def ensure(self, session_id: int, *, recover: bool = False) -> None:
+        """Drive this session from a background task, unless one already does."""
+        if session_id in self.tasks:
+            return
+        if self.claim(session_id, recover=recover) is None:
+            return
+        if not self.app.config.get("RUNNER_BACKGROUND", True):
+            return  # tests drive ticks themselves
+        self.tasks.add(session_id)
+        socketio.start_background_task(self._loop, session_id)
+
+    def _loop(self, session_id: int) -> None:
+        try:
+            while True:
+                self.sleep(TICK)
+                with self.app.app_context():
+                    try:
+                        if not self.renew(session_id):
+                            return
+                        runner = self.sessions.get(session_id)
+                        if runner is None:
+                            return
+                        runner.tick(self.now())
+                        session = db.session.get(DrillSession, session_id)
+                        if session is None or session.status == "ended":
+                            self.release(session_id)
+                            return
+                    except Exception:  # keep the drill alive; the next tick retries
+                        db.session.rollback()
+                        self.app.logger.exception("runner tick failed for session %s", session_id)
+                    finally:
+                        db.session.remove()
+        finally:
+            self.tasks.discard(session_id)
+
+    def supervise(self, every: float = 2.0) -> None:
+        """Background loop: drive every running or paused session nobody drives."""
+        while True:
+            with self.app.app_context():
+                try:
+                    ids = db.session.scalars(
+                        db.select(DrillSession.id).where(
+                            DrillSession.status.in_(("running", "paused")),
+                            or_(
+                                DrillSession.runner_until < self.now(),
+                                DrillSession.runner_id.is_(None),
+                                DrillSession.runner_id == self.owner,
+                            ),
+                        )
+                    ).all()
+                    for session_id in ids:
+                        self.ensure(session_id, recover=True)
+                except Exception:
+                    db.session.rollback()
+                    self.app.logger.exception("runner supervisor failed")
+                finally:
+                    db.session.remove()
+            self.sleep(every)
+
+
+def get_runner(app: Flask) -> Runner:
+    return app.extensions["stormdrill.runner"]
+
+
+def init_app(app: Flask) -> Runner:
+    runner = Runner(app)
+    app.extensions["stormdrill.runner"] = runner
+    return runner

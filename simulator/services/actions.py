@@ -1,0 +1,248 @@
+"""What participants do: triage, escalation, replies (with approval), memos, chat.
+
+Each action is checked (the sender's session, team and role; the target post exists in that
+team's world; sizes), stored, and only then acknowledged. The same idempotency key twice
+returns the action already stored. Storm inputs (`engine`) are picked up by the runner.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..engine.actions import Action
+from ..extensions import db
+from ..models import ActionRecord, Participant, PostRecord, Team
+from . import sessions as svc
+
+MAX_TEXT = 5000
+MAX_KEY = 64
+RATE = 20  # actions per participant ...
+RATE_WINDOW = 10.0  # ... per this many seconds
+ENGINE_TYPES = frozenset(
+    {"tag", "escalate", "reply", "dm", "hide", "delete", "holding_statement", "memo"}
+)
+TYPES = ENGINE_TYPES | {"approve", "reject", "chat"}
+NEEDS_TARGET = frozenset({"tag", "escalate", "reply", "dm", "hide", "delete"})
+NEEDS_TEXT = frozenset({"reply", "dm", "holding_statement", "memo", "chat", "reject"})
+PUBLIC = frozenset({"reply", "holding_statement"})
+
+monotonic: Callable[[], float] = time.monotonic  # tests replace it
+_recent: dict[int, deque] = defaultdict(deque)
+
+
+class ActionError(svc.SessionError):
+    pass
+
+
+@dataclass(frozen=True)
+class Stored:
+    action: ActionRecord
+    duplicate: bool
+
+
+def _limit(participant_id: int) -> None:
+    window = _recent[participant_id]
+    now = monotonic()
+    while window and window[0] < now - RATE_WINDOW:
+        window.popleft()
+    if len(window) >= RATE:
+        raise ActionError("rate_limited", "too many actions at once: wait a few seconds")
+    window.append(now)
+
+
+def _post(team: Team, post_id: str) -> PostRecord:
+    row = db.session.scalar(
+        select(PostRecord).where(PostRecord.team_id == team.id, PostRecord.post_id == post_id)
+    )
+    if row is None:
+        raise ActionError("unknown_post", "this post is not in your team's feed")
+    return row
+
+
+def approver_of(participant: Participant) -> str | None:
+    """The role whose approval this participant's public replies need, if any."""
+    if participant.role is None:
+        return None
+    scenario = svc.scenario_of(participant.session)
+    role = next((r for r in scenario.roles if r.id == participant.role), None)
+    return role.approval_by if role else None
+
+
+def act(participant: Participant, data: dict[str, Any]) -> Stored:
+    """Check, store and return one action; raises ActionError with a code and a message."""
+    key = data.get("key")
+    if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY:
+        raise ActionError("bad_key", f"every action carries a 'key' of 1 to {MAX_KEY} characters")
+    existing = db.session.scalar(
+        select(ActionRecord).where(
+            ActionRecord.participant_id == participant.id, ActionRecord.key == key
+        )
+    )
+    if existing is not None:
+        return Stored(existing, True)
+    kind = data.get("type")
+    if kind not in TYPES:
+        raise ActionError("bad_type", f"'type' is one of {', '.join(sorted(TYPES))}")
+    session = participant.session
+    team = participant.team
+    if team is None:
+        raise ActionError("no_team", "join a team first")
+    if session.status == "ended":
+        raise ActionError("ended", "the drill is over")
+    if session.status != "running" and kind != "chat":
+        raise ActionError("paused", "the drill is paused: actions wait until it resumes")
+    text = data.get("text") or ""
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise ActionError("bad_text", f"a text has at most {MAX_TEXT} characters")
+    if kind in NEEDS_TEXT and not text.strip():
+        raise ActionError("missing_text", "write something first")
+    _limit(participant.id)
+    scenario = svc.scenario_of(session)
+    sim_t = svc.clock_of(session).at(svc.wall_clock())
+    record = ActionRecord(
+        team_id=team.id,
+        participant_id=participant.id,
+        key=key,
+        type=kind,
+        text=text.strip(),
+        sim_t=sim_t,
+    )
+    if kind in NEEDS_TARGET:
+        target = data.get("target")
+        if not isinstance(target, str) or not target:
+            raise ActionError("missing_target", "this action needs a post")
+        post = _post(team, target)
+        if kind in ("hide", "delete") and post.platform != "brand_page":
+            raise ActionError(
+                "not_brand_page", "only comments on the brand's own page can be hidden or deleted"
+            )
+        record.target = target
+    if kind == "tag":
+        if data.get("tag") not in ("ignore", "watch", "handle"):
+            raise ActionError("bad_tag", "a tag is ignore, watch or handle")
+        record.tag = data["tag"]
+    if kind == "escalate":
+        role, severity = data.get("role"), data.get("severity")
+        if role not in {r.id for r in scenario.roles}:
+            raise ActionError("bad_role", "escalate to one of your crisis cell's roles")
+        if isinstance(severity, bool) or severity not in (1, 2, 3, 4):
+            raise ActionError("bad_severity", "a severity is 1 to 4")
+        record.role, record.severity = role, severity
+    if kind in PUBLIC and approver_of(participant):
+        record.status = "draft"
+        record.role = approver_of(participant)
+    elif kind in ENGINE_TYPES:
+        record.engine = True
+    team.action_seq += 1
+    record.seq = team.action_seq
+    if kind in ("approve", "reject"):
+        _decide(participant, record, data)
+    db.session.add(record)
+    db.session.commit()
+    return Stored(record, False)
+
+
+def _decide(participant: Participant, record: ActionRecord, data: dict[str, Any]) -> None:
+    draft_id = data.get("draft")
+    draft = db.session.get(ActionRecord, draft_id) if isinstance(draft_id, int) else None
+    if draft is None or draft.team_id != participant.team_id or draft.status != "draft":
+        raise ActionError("bad_draft", "this draft is not waiting for a decision")
+    if participant.role != draft.role:
+        raise ActionError("not_approver", "only the approving role can decide on this draft")
+    record.draft_id = draft.id
+    record.target = draft.target
+    if record.type == "approve":
+        draft.status = "approved"
+        # publishing: the (possibly edited) text goes out as the author's kind of action
+        published = ActionRecord(
+            team_id=draft.team_id,
+            participant_id=participant.id,
+            key=f"{record.key}:publish",
+            type=draft.type,
+            target=draft.target,
+            text=(record.text or draft.text),
+            status="done",
+            draft_id=draft.id,
+            engine=True,
+            sim_t=record.sim_t,
+        )
+        record.text = published.text
+        team = participant.team
+        team.action_seq += 1
+        published.seq = team.action_seq
+        db.session.add(published)
+    else:
+        draft.status = "rejected"
+
+
+def view(record: ActionRecord) -> dict[str, Any]:
+    """An action as clients see it."""
+    return {
+        "id": record.id,
+        "seq": record.seq,
+        "key": record.key,
+        "type": record.type,
+        "target": record.target,
+        "text": record.text,
+        "role": record.role,
+        "severity": record.severity,
+        "tag": record.tag,
+        "status": record.status,
+        "draft": record.draft_id,
+        "t": round(record.sim_t, 3),
+        "by": {
+            "id": record.participant_id,
+            "name": record.participant.name,
+            "role": record.participant.role,
+        },
+    }
+
+
+def team_actions(team_id: int, after_seq: int = 0) -> list[ActionRecord]:
+    return list(
+        db.session.scalars(
+            select(ActionRecord)
+            .where(ActionRecord.team_id == team_id, ActionRecord.seq > after_seq)
+            .order_by(ActionRecord.seq)
+        )
+    )
+
+
+def storm_actions(team_ids: list[int], after_id: int = 0) -> list[ActionRecord]:
+    """Engine inputs of these teams stored after an action id, in order."""
+    if not team_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(ActionRecord)
+            .where(
+                ActionRecord.team_id.in_(team_ids), ActionRecord.engine, ActionRecord.id > after_id
+            )
+            .order_by(ActionRecord.id)
+        )
+    )
+
+
+def engine_action(record: ActionRecord, at: float) -> Action:
+    return Action(
+        t=at,
+        type=record.type,
+        target=record.target,
+        text=record.text,
+        role=record.role,
+        severity=record.severity,
+        tag=record.tag,
+        id=f"p{record.id}",
+    )
+
+
+def mark_applied(applied: list[tuple[ActionRecord, float]]) -> None:
+    for record, at in applied:
+        record.applied_t = at
+    db.session.commit()

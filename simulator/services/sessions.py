@@ -1,0 +1,549 @@
+"""Sessions: create, join by code, the lobby, the clock and the trainer's controls.
+
+Every function here that changes something commits before it returns, and returns what the
+caller needs to tell people (the web and socket layers emit; nothing here emits).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from ..engine.actions import Action
+from ..engine.clock import MAX_SPEED, MIN_SPEED, Clock
+from ..engine.loader import load_scenario_text
+from ..engine.scenario import Scenario
+from ..extensions import db
+from ..models import Control, DrillSession, Participant, PostRecord, Team, Trainer
+
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed on phones
+MAX_TEAMS = 12
+MAX_NAME = 40
+SNAPSHOT_PER_PLATFORM = 150
+STORM_CONTROLS = ("inject", "difficulty")
+
+wall_clock: Callable[[], float] = time.time  # tests replace it
+
+
+class SessionError(Exception):
+    """A request that cannot be done; `code` is for programs, the message for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# -- scenarios of a session ------------------------------------------------------------
+
+_scenarios: dict[tuple[int, int], Scenario] = {}
+
+
+def scenario_of(session: DrillSession) -> Scenario:
+    """The session's scenario, from its snapshot (parsed once per process)."""
+    key = (session.id, hash(session.scenario_yaml))
+    scenario = _scenarios.get(key)
+    if scenario is None:
+        scenario = load_scenario_text(session.scenario_yaml, f"session-{session.id}.yaml")
+        _scenarios[key] = scenario
+    return scenario
+
+
+def clock_of(session: DrillSession) -> Clock:
+    return Clock(
+        running=session.status == "running",
+        speed=session.speed,
+        sim=session.clock_sim,
+        wall=session.clock_wall,
+        end=scenario_of(session).duration,
+    )
+
+
+def _store_clock(session: DrillSession, clock: Clock) -> None:
+    session.speed, session.clock_sim, session.clock_wall = clock.speed, clock.sim, clock.wall
+
+
+def clock_payload(session: DrillSession, now: float | None = None) -> dict[str, Any]:
+    now = wall_clock() if now is None else now
+    clock = clock_of(session)
+    return {
+        "status": session.status,
+        "speed": clock.speed,
+        "sim": round(clock.at(now), 3),
+        "wall": now,
+        "end": clock.end,
+    }
+
+
+# -- creating and finding sessions ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewSession:
+    scenario_slug: str
+    scenario_yaml: str
+    lang: str
+    speed: float
+    seed: int | None
+    team_names: Sequence[str]
+    team_choice: str = "pick"
+    name: str = ""
+
+
+def _new_join_code() -> str:
+    for _ in range(50):
+        code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(DrillSession.id).where(DrillSession.join_code == code)) is None:
+            return code
+    raise SessionError("no_code", "could not find a free join code")
+
+
+def create_session(trainer: Trainer, new: NewSession) -> DrillSession:
+    scenario = load_scenario_text(new.scenario_yaml, f"{new.scenario_slug}.yaml")
+    if new.lang not in scenario.languages:
+        raise SessionError("bad_language", f"the scenario is not written in {new.lang}")
+    if not MIN_SPEED <= new.speed <= MAX_SPEED:
+        raise SessionError("bad_speed", f"speed is {MIN_SPEED:g}x to {MAX_SPEED:g}x")
+    names = [n.strip()[:60] for n in new.team_names if n.strip()]
+    if not 1 <= len(names) <= MAX_TEAMS:
+        raise SessionError("bad_teams", f"a session has 1 to {MAX_TEAMS} teams")
+    if len(set(names)) != len(names):
+        raise SessionError("bad_teams", "two teams have the same name")
+    if new.team_choice not in ("pick", "assign"):
+        raise SessionError("bad_team_choice", "team choice is 'pick' or 'assign'")
+    seed = new.seed if new.seed is not None else secrets.randbelow(1_000_000)
+    session = DrillSession(
+        trainer_id=trainer.id,
+        name=new.name.strip()[:120] or scenario.title(new.lang),
+        scenario_slug=new.scenario_slug,
+        scenario_yaml=new.scenario_yaml,
+        lang=new.lang,
+        seed=seed,
+        join_code=_new_join_code(),
+        team_choice=new.team_choice,
+        speed=float(new.speed),
+        teams=[Team(name=name, position=i) for i, name in enumerate(names)],
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def sessions_of(trainer: Trainer) -> list[DrillSession]:
+    return list(
+        db.session.scalars(
+            select(DrillSession)
+            .where(DrillSession.trainer_id == trainer.id)
+            .order_by(DrillSession.created_at.desc())
+        )
+    )
+
+
+def session_for(trainer: Trainer, session_id: int) -> DrillSession:
+    """The trainer's own session; another trainer's is as good as missing."""
+    session = db.session.get(DrillSession, session_id)
+    if session is None or session.trainer_id != trainer.id:
+        raise SessionError("not_found", "no such session")
+    return session
+
+
+def team_of(session: DrillSession, team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    team = next((t for t in session.teams if t.id == team_id), None)
+    if team is None:
+        raise SessionError("bad_team", "no such team in this session")
+    return team
+
+
+def delete_session(session: DrillSession) -> None:
+    """Delete a session that has not started or has ended, with everything it recorded."""
+    team_ids = [t.id for t in session.teams]
+    if team_ids:
+        db.session.execute(delete(PostRecord).where(PostRecord.team_id.in_(team_ids)))
+    db.session.execute(delete(Control).where(Control.session_id == session.id))
+    db.session.delete(session)
+    db.session.commit()
+
+
+# -- joining -----------------------------------------------------------------------------
+
+
+def session_by_code(code: str) -> DrillSession:
+    code = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    session = None
+    if len(code) == 6 and all(c in JOIN_ALPHABET for c in code):
+        session = db.session.scalar(select(DrillSession).where(DrillSession.join_code == code))
+    if session is None:
+        raise SessionError("bad_code", "unknown join code")
+    if session.status == "ended":
+        raise SessionError("ended_code", "this session has ended")
+    return session
+
+
+def join(
+    code: str, name: str, team_id: int | None = None, role: str | None = None
+) -> tuple[Participant, str]:
+    """A participant joins; returns them and their secret token (kept in their browser)."""
+    session = session_by_code(code)
+    name = " ".join((name or "").split())
+    if not 1 <= len(name) <= MAX_NAME:
+        raise SessionError("bad_name", f"a display name has 1 to {MAX_NAME} characters")
+    team = None
+    if session.team_choice == "pick" and team_id is not None:
+        team = team_of(session, team_id)
+    roles = {r.id for r in scenario_of(session).roles}
+    if role is not None and role not in roles:
+        raise SessionError("bad_role", "no such role in this scenario")
+    token = secrets.token_urlsafe(32)
+    participant = Participant(
+        session_id=session.id, team=team, name=name, role=role, token_hash=_hash(token)
+    )
+    db.session.add(participant)
+    db.session.commit()
+    return participant, token
+
+
+def participant_for_token(token: str | None) -> Participant | None:
+    if not token or len(token) > 100:
+        return None
+    participant = db.session.scalar(
+        select(Participant).where(Participant.token_hash == _hash(token))
+    )
+    if participant is None or participant.removed:
+        return None
+    if not hmac.compare_digest(participant.token_hash, _hash(token)):
+        return None
+    return participant
+
+
+def choose(participant: Participant, team_id: int | None, role: str | None) -> Participant:
+    """A participant picks a team (when allowed) and a role in the lobby."""
+    session = participant.session
+    if team_id is not None:
+        if session.team_choice != "pick":
+            raise SessionError("assigned", "the trainer assigns the teams")
+        participant.team = team_of(session, team_id)
+    if role is not None:
+        if role not in {r.id for r in scenario_of(session).roles}:
+            raise SessionError("bad_role", "no such role in this scenario")
+        participant.role = role
+    db.session.commit()
+    return participant
+
+
+def _participant_of(session: DrillSession, participant_id: int) -> Participant:
+    participant = next((p for p in session.participants if p.id == participant_id), None)
+    if participant is None or participant.removed:
+        raise SessionError("bad_participant", "no such participant in this session")
+    return participant
+
+
+def move_participant(
+    session: DrillSession, participant_id: int, team_id: int | None, role: str | None = None
+) -> Participant:
+    participant = _participant_of(session, participant_id)
+    participant.team = team_of(session, team_id)
+    if role is not None:
+        if role not in {r.id for r in scenario_of(session).roles}:
+            raise SessionError("bad_role", "no such role in this scenario")
+        participant.role = role
+    db.session.commit()
+    return participant
+
+
+def remove_participant(session: DrillSession, participant_id: int) -> Participant:
+    participant = _participant_of(session, participant_id)
+    participant.removed = True
+    db.session.commit()
+    return participant
+
+
+# -- the clock ---------------------------------------------------------------------------
+
+
+def _log(
+    session: DrillSession,
+    kind: str,
+    payload: dict[str, Any],
+    team: Team | None = None,
+    sim_t: float | None = None,
+) -> Control:
+    control = Control(
+        session_id=session.id,
+        team_id=team.id if team else None,
+        kind=kind,
+        payload=payload,
+        sim_t=clock_of(session).at(wall_clock()) if sim_t is None else sim_t,
+    )
+    db.session.add(control)
+    return control
+
+
+def _not_ended(session: DrillSession) -> None:
+    if session.status == "ended":
+        raise SessionError("ended", "this session has ended")
+
+
+def start(session: DrillSession) -> DrillSession:
+    _not_ended(session)
+    if session.status == "running":
+        raise SessionError("running", "the session is already running")
+    now = wall_clock()
+    _log(session, "start" if session.status == "lobby" else "resume", {})
+    if session.status == "lobby":
+        session.started_at = datetime.now(UTC)
+    _store_clock(session, clock_of(session).start(now))
+    session.status = "running"
+    db.session.commit()
+    return session
+
+
+resume = start
+
+
+def pause(session: DrillSession) -> DrillSession:
+    if session.status != "running":
+        raise SessionError("not_running", "the session is not running")
+    now = wall_clock()
+    _log(session, "pause", {})
+    _store_clock(session, clock_of(session).pause(now))
+    session.status = "paused"
+    db.session.commit()
+    return session
+
+
+def set_speed(session: DrillSession, speed: float) -> DrillSession:
+    _not_ended(session)
+    try:
+        clock = clock_of(session).with_speed(float(speed), wall_clock())
+    except (TypeError, ValueError) as exc:
+        raise SessionError("bad_speed", str(exc)) from None
+    _log(session, "speed", {"speed": clock.speed})
+    _store_clock(session, clock)
+    db.session.commit()
+    return session
+
+
+def jump(session: DrillSession, to: float | None = None) -> DrillSession:
+    """Jump forward to a simulated time, or to the start of the next phase."""
+    _not_ended(session)
+    now = wall_clock()
+    clock = clock_of(session)
+    current = clock.at(now)
+    if to is None:
+        upcoming = [p.start for p in scenario_of(session).phases if p.start > current]
+        if not upcoming:
+            raise SessionError("last_phase", "this is the last phase")
+        to = upcoming[0]
+    try:
+        clock = clock.jump(float(to), now)
+    except (TypeError, ValueError) as exc:
+        raise SessionError("bad_jump", str(exc)) from None
+    _log(session, "jump", {"from": round(current, 3), "to": clock.sim})
+    _store_clock(session, clock)
+    db.session.commit()
+    return session
+
+
+def recover_clock(session: DrillSession, sim: float) -> DrillSession:
+    """After a restart: the clock resumes where the last posts were sent, not later."""
+    now = wall_clock()
+    clock = clock_of(session)
+    if clock.running:
+        _log(session, "recover", {"from": round(clock.at(now), 3), "to": round(sim, 3)}, sim_t=sim)
+        session.clock_sim, session.clock_wall = min(sim, clock.end), now
+        db.session.commit()
+    return session
+
+
+def end(session: DrillSession) -> DrillSession:
+    _not_ended(session)
+    now = wall_clock()
+    _log(session, "end", {})
+    _store_clock(session, clock_of(session).pause(now))
+    session.status = "ended"
+    session.ended_at = datetime.now(UTC)
+    db.session.commit()
+    return session
+
+
+# -- controls that reach the teams -------------------------------------------------------
+
+
+def send_inject(
+    session: DrillSession,
+    team_id: int | None,
+    *,
+    inject: str | None = None,
+    platform: str | None = None,
+    persona: str | None = None,
+    text: str | None = None,
+) -> Control:
+    """A curveball to one team or all: an optional inject of the scenario, or one written now."""
+    _not_ended(session)
+    team = team_of(session, team_id)
+    scenario = scenario_of(session)
+    if inject:
+        if inject not in {i.id for i in scenario.injects}:
+            raise SessionError("bad_inject", "no such inject in this scenario")
+        payload: dict[str, Any] = {"inject": inject}
+    else:
+        text = (text or "").strip()
+        if platform not in scenario.platforms:
+            raise SessionError("bad_platform", "choose one of the scenario's platforms")
+        if persona not in {p.id for p in scenario.personas}:
+            raise SessionError("bad_persona", "choose one of the scenario's personas")
+        if not 1 <= len(text) <= 1000:
+            raise SessionError("bad_text", "the post needs a text of at most 1,000 characters")
+        payload = {"platform": platform, "persona": persona, "text": text}
+    control = _log(session, "inject", payload, team)
+    db.session.commit()
+    return control
+
+
+def send_notice(
+    session: DrillSession, team_id: int | None, text: str, kind: str = "notice"
+) -> Control:
+    """A notice, or a "phone call", to one team or all."""
+    _not_ended(session)
+    team = team_of(session, team_id)
+    text = (text or "").strip()
+    if not 1 <= len(text) <= 1000:
+        raise SessionError("bad_text", "a notice has 1 to 1,000 characters")
+    if kind not in ("notice", "call"):
+        raise SessionError("bad_kind", "a notice is a 'notice' or a 'call'")
+    control = _log(session, "notice", {"text": text, "kind": kind}, team)
+    db.session.commit()
+    return control
+
+
+def set_difficulty(
+    session: DrillSession, team_id: int | None, volume: float | None, aggression: float | None
+) -> Control:
+    """Storm volume (0 to 2) and aggression (-1 to 1), for one team or all."""
+    _not_ended(session)
+    team = team_of(session, team_id)
+    payload: dict[str, Any] = {}
+    for name, value, lo, hi in (
+        ("volume", volume, 0.0, 2.0),
+        ("aggression", aggression, -1.0, 1.0),
+    ):
+        if value is None:
+            continue
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise SessionError("bad_difficulty", f"{name} must be a number") from None
+        if not lo <= value <= hi:
+            raise SessionError("bad_difficulty", f"{name} must be from {lo:g} to {hi:g}")
+        payload[name] = value
+    if not payload:
+        raise SessionError("bad_difficulty", "give a volume and/or an aggression")
+    for t in [team] if team else session.teams:
+        t.volume = payload.get("volume", t.volume)
+        t.aggression = payload.get("aggression", t.aggression)
+    control = _log(session, "difficulty", payload, team)
+    db.session.commit()
+    return control
+
+
+# -- what the runner needs ---------------------------------------------------------------
+
+
+def storm_controls(session_id: int, after_id: int = 0) -> list[Control]:
+    """Controls that reach the storm, in order, after a control id."""
+    return list(
+        db.session.scalars(
+            select(Control)
+            .where(
+                Control.session_id == session_id,
+                Control.id > after_id,
+                Control.kind.in_(STORM_CONTROLS),
+            )
+            .order_by(Control.id)
+        )
+    )
+
+
+def control_action(control: Control, at: float) -> Action:
+    """The engine input of a control, taking effect at `at`."""
+    p = control.payload
+    key = f"c{control.id}"
+    if control.kind == "inject":
+        return Action(
+            t=at,
+            type="inject",
+            id=key,
+            inject=p.get("inject"),
+            platform=p.get("platform"),
+            persona=p.get("persona"),
+            text=p.get("text") or "",
+        )
+    return Action(
+        t=at, type="difficulty", id=key, volume=p.get("volume"), aggression=p.get("aggression")
+    )
+
+
+def mark_applied(applied: Sequence[tuple[Control, float]]) -> None:
+    for control, at in applied:
+        control.applied_t = at
+    db.session.commit()
+
+
+def record_batch(team: Team, posts: Sequence[dict[str, Any]], until: float) -> int | None:
+    """Store a batch of posts sent to a team; returns its sequence number (None if empty)."""
+    team.emitted_until = until
+    if not posts:
+        db.session.commit()
+        return None
+    team.seq += 1
+    db.session.add_all(
+        PostRecord(
+            team_id=team.id, seq=team.seq, post_id=p["id"], t=p["t"], platform=p["platform"], data=p
+        )
+        for p in posts
+    )
+    db.session.commit()
+    return team.seq
+
+
+def posts_since(team_id: int, seq: int, limit: int = 5000) -> list[tuple[int, dict[str, Any]]]:
+    """(seq, post) of every post sent to a team after batch `seq`, in order."""
+    rows = db.session.execute(
+        select(PostRecord.seq, PostRecord.data)
+        .where(PostRecord.team_id == team_id, PostRecord.seq > seq)
+        .order_by(PostRecord.seq, PostRecord.id)
+        .limit(limit + 1)
+    ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def snapshot_posts(team_id: int, per_platform: int = SNAPSHOT_PER_PLATFORM) -> list[dict[str, Any]]:
+    """The latest posts of each platform column, oldest first."""
+    out: list[tuple[float, int, dict[str, Any]]] = []
+    platforms = db.session.scalars(
+        select(PostRecord.platform).where(PostRecord.team_id == team_id).distinct()
+    ).all()
+    for platform in platforms:
+        rows = db.session.execute(
+            select(PostRecord.id, PostRecord.t, PostRecord.data)
+            .where(PostRecord.team_id == team_id, PostRecord.platform == platform)
+            .order_by(PostRecord.id.desc())
+            .limit(per_platform)
+        ).all()
+        out.extend((r[1], r[0], r[2]) for r in rows)
+    out.sort(key=lambda item: (item[0], item[1]))
+    return [data for _, _, data in out]

@@ -1,0 +1,629 @@
+"""The REST API, `/api/v1`: JSON in, JSON out, for a trainer's scripts. See docs/api.md.
+
+Every request but the OpenAPI document carries the trainer's token in `Authorization:
+Bearer <token>`; a trainer reaches only their own sessions and uploads (another trainer's
+are answered 404, as if missing). Every answer is JSON, errors included:
+`{"error": code, "message": text}`. Controls go through `sockets.trainer.apply_control`,
+the same function as the control room's, so everyone in the drill is told.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+import yaml
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from ..engine.loader import MAX_BYTES, ScenarioError, load_scenario_bytes
+from ..extensions import db
+from ..models import DrillSession, Participant, PostRecord, Team
+from ..services import accounts
+from ..services import scenarios as library
+from ..services import sessions as svc
+from ..sockets.broadcast import participant_view
+from ..sockets.payloads import NUMBER, PayloadError, check
+from ..sockets.trainer import CONTROL_FIELDS, apply_control
+from .openapi import MAX_ID, document
+
+bp = Blueprint("api", __name__)
+
+MAX_BODY = MAX_BYTES + 64 * 1024  # a 2 MB scenario, and room for the JSON around it
+YAML_TYPES = ("text/yaml", "application/yaml", "application/x-yaml", "text/x-yaml", "text/plain")
+ID = f"int(max={MAX_ID})"  # larger ids are not found (the database's INTEGER stops there)
+_PREFIX = "stormdrill.api_prefix"
+SCENARIO_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # as in scenarios/scenario.schema.json
+
+# Which fields each control takes (beyond `action`); the types come from CONTROL_FIELDS.
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "start": (),
+    "pause": (),
+    "resume": (),
+    "speed": ("speed",),
+    "jump": ("to",),
+    "next_phase": (),
+    "inject": ("team", "inject", "platform", "persona", "text"),
+    "notice": ("team", "text", "kind"),
+    "difficulty": ("team", "volume", "aggression"),
+    "end": (),
+}
+REQUIRED = {"speed": ("speed",), "jump": ("to",), "notice": ("text",)}
+CONTROL_BODY = {
+    name: spec
+    for name, spec in CONTROL_FIELDS.items()
+    if name not in ("session", "participant", "role")  # the URL names the session; see /move
+}
+MOVE_BODY = {"team": (int, True), "role": (str, False)}
+SESSION_BODY = {
+    "scenario": (str, True),
+    "lang": (str, True),
+    "speed": (NUMBER, True),
+    "seed": (int, False),
+    "teams": (list, True),
+    "team_choice": (str, False),
+    "name": (str, False),
+}
+SCENARIO_BODY = {"yaml": (str, True), "filename": (str, False)}
+
+# SessionError codes that are not the client's bad input (400)
+STATUS = {
+    "not_found": 404,
+    "bad_participant": 404,
+    "running": 409,
+    "not_running": 409,
+    "ended": 409,
+    "last_phase": 409,
+    "bad_jump": 409,
+    "assigned": 409,
+    "no_code": 503,
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra: Any):
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def _error(status: int, code: str, message: str, **extra: Any):
+    response = jsonify(error=code, message=message, **extra)
+    response.status_code = status
+    return response
+
+
+# -- plumbing: registration, size limit, authentication, errors --------------------------
+
+
+@bp.record_once
+def _remember_prefix(state) -> None:
+    state.app.extensions[_PREFIX] = (state.url_prefix or "").rstrip("/")
+
+
+@bp.before_app_request
+def _routing_errors_in_json():
+    """URLs under the API's prefix that match no route, or not with this method, get JSON.
+
+    Routing errors never reach a blueprint's error handlers (no endpoint, no blueprint), so
+    this runs app-wide and answers only for the API's paths.
+    """
+    exc = request.routing_exception
+    prefix = current_app.extensions.get(_PREFIX)
+    if not isinstance(exc, NotFound | MethodNotAllowed) or not prefix:
+        return None
+    if request.path == prefix or request.path.startswith(prefix + "/"):
+        return _http_error(exc)
+    return None
+
+
+@bp.url_value_preprocessor
+def _limit_body(endpoint, values) -> None:
+    request.max_content_length = MAX_BODY
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint == "api.openapi":
+        return  # the document is public: it is how clients learn to authenticate
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.strip().partition(" ")
+    if not header:
+        raise ApiError(
+            401, "unauthorized", "send your API token as 'Authorization: Bearer <token>'"
+        )
+    trainer = accounts.trainer_for_api_token(token.strip()) if scheme.lower() == "bearer" else None
+    if trainer is None:
+        raise ApiError(
+            401, "unauthorized", "the API token is not valid: it may have been replaced or revoked"
+        )
+    g.api_trainer = trainer
+
+
+@bp.after_request
+def _no_html(response):
+    """Flask answers OPTIONS itself with an empty text/html body: say it with no body at all."""
+    if request.method == "OPTIONS" and not response.get_data():
+        response.status_code = 204
+        del response.headers["Content-Type"]
+    return response
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    response = _error(exc.status, exc.code, exc.message, **exc.extra)
+    if exc.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="stormdrill"'
+    return response
+
+
+@bp.errorhandler(PayloadError)
+def _payload_error(exc: PayloadError):
+    return _error(413 if exc.code == "too_big" else 400, exc.code, exc.message)
+
+
+@bp.errorhandler(svc.SessionError)
+def _session_error(exc: svc.SessionError):
+    db.session.rollback()
+    return _error(STATUS.get(exc.code, 400), exc.code, exc.message)
+
+
+@bp.errorhandler(library.ScenarioNotFound)
+def _scenario_not_found(exc: library.ScenarioNotFound):
+    return _error(404, "not_found", "no such scenario in your library")
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    messages = {
+        404: ("not_found", "no such resource"),
+        405: ("method_not_allowed", f"{request.method} is not allowed here"),
+        413: ("too_large", f"the body is larger than {MAX_BYTES // (1024 * 1024)} MB"),
+    }
+    name = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+    code, message = messages.get(exc.code or 500, (name, exc.description or name))
+    response = _error(exc.code or 500, code, message)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
+
+
+@bp.errorhandler(Exception)
+def _bug(exc: Exception):
+    """A genuine bug: log it, answer in JSON all the same."""
+    db.session.rollback()
+    current_app.logger.exception("API request failed: %s %s", request.method, request.path)
+    return _error(500, "internal_error", "the server failed to answer; the error was logged")
+
+
+# -- reading requests --------------------------------------------------------------------
+
+
+def _trainer():
+    return g.api_trainer
+
+
+def _bad(message: str, code: str = "bad_field") -> NoReturn:
+    raise ApiError(400, code, message)
+
+
+def _no_constants(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_object() -> dict[str, Any]:
+    """The body as a JSON object of plain text and numbers (else 400, or 415)."""
+    if not request.is_json:
+        raise ApiError(
+            415, "unsupported_media_type", "send a JSON object with Content-Type: application/json"
+        )
+    try:
+        data = json.loads(request.get_data(cache=True), parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        _bad("the body is not valid JSON", "malformed_json")
+    if not isinstance(data, dict):
+        _bad("the body must be a JSON object", "bad_payload")
+    _plain_text(data)
+    return data
+
+
+def _plain_text(data: Any) -> None:
+    """No NUL and no lone surrogates in any text: neither the database nor UTF-8 takes them."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _text(where or key, key)
+                stack.append((f"{where}.{key}" if where else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            _text(where, value)
+
+
+def _text(where: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        _bad(f"'{where}' is not valid Unicode text")
+    if "\x00" in value:
+        _bad(f"'{where}' contains a NUL character")
+
+
+def _finite(data: dict[str, Any], *names: str) -> None:
+    for name in names:
+        value = data.get(name)
+        if value is None or isinstance(value, bool):
+            continue
+        try:
+            ok = math.isfinite(float(value))
+        except OverflowError:
+            ok = False
+        if not ok:
+            _bad(f"'{name}' is out of range")
+
+
+def _control_body() -> dict[str, Any]:
+    data = check(_json_object(), CONTROL_BODY)
+    action = data["action"]
+    if action not in ACTIONS:
+        _bad(f"'action' must be one of: {', '.join(ACTIONS)}")
+    for name, value in data.items():
+        if name != "action" and value is not None and name not in ACTIONS[action]:
+            _bad(f"'{name}' does not apply to the '{action}' control")
+    for name in REQUIRED.get(action, ()):
+        if data.get(name) is None:
+            raise ApiError(400, "missing_field", f"'{name}' is required for '{action}'")
+    _finite(data, *(name for name, (types, _) in CONTROL_BODY.items() if types == NUMBER))
+    if data.get("team") is not None and not 0 <= data["team"] <= MAX_ID:
+        _bad("'team' is out of range")
+    return data
+
+
+def _scenario_body() -> tuple[bytes, str]:
+    """The scenario YAML as bytes and a file name, from a YAML body or {"yaml": ...}."""
+    if request.mimetype in YAML_TYPES:
+        return request.get_data(cache=True), "scenario.yaml"
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            'send the scenario as text/yaml, or as JSON: {"yaml": "..."}',
+        )
+    data = _json_object()
+    unknown = sorted(set(data) - set(SCENARIO_BODY))
+    if unknown:
+        _bad(f"unknown field '{unknown[0]}'")
+    for name, (kind, required) in SCENARIO_BODY.items():
+        if data.get(name) is None:
+            if required:
+                raise ApiError(400, "missing_field", f"'{name}' is required")
+        elif not isinstance(data[name], kind):
+            _bad(f"'{name}' has the wrong type")
+    filename = data.get("filename") or "scenario.yaml"
+    if len(filename) > 255:
+        _bad("'filename' is longer than 255 characters", "too_long")
+    return data["yaml"].encode("utf-8"), filename
+
+
+@contextmanager
+def _yaml_errors(filename: str):
+    """The loader lets PyYAML's reader errors (control characters) escape: report them alike."""
+    try:
+        yield
+    except yaml.YAMLError as exc:
+        raise ScenarioError(
+            [f"{filename}:1:1: malformed YAML: {str(exc).splitlines()[0]}"]
+        ) from None
+
+
+def _scenario(trainer, slug: str):
+    """(scenario, YAML text) of the trainer's library; ScenarioNotFound otherwise."""
+    if not SCENARIO_ID.fullmatch(slug):
+        raise library.ScenarioNotFound(slug)  # not worth a query (PostgreSQL refuses NULs)
+    return library.get_scenario(trainer, slug)
+
+
+def _own_session(session_id: int) -> DrillSession:
+    return svc.session_for(_trainer(), session_id)
+
+
+# -- views of the records ----------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def scenario_view(slug: str, scenario, source: str, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": slug,
+        "title": {"fr": scenario.title.fr, "en": scenario.title.en},
+        "severity": scenario.severity,
+        "duration_minutes": round(scenario.duration / 60, 2),
+        "languages": list(scenario.languages),
+        "injects": len(scenario.injects),
+        "platforms": list(scenario.platforms),
+        "source": source,
+    }
+    if detail:
+        out.update(
+            synopsis={"fr": scenario.synopsis.fr, "en": scenario.synopsis.en},
+            crisis_type=scenario.crisis_type,
+            phases=[
+                {"id": p.id, "start": p.start, "title": {"fr": p.title.fr, "en": p.title.en}}
+                for p in scenario.phases
+            ],
+            roles=[
+                {"id": r.id, "title": {"fr": r.title.fr, "en": r.title.en}} for r in scenario.roles
+            ],
+            personas=[
+                {
+                    "id": p.id,
+                    "archetype": p.archetype,
+                    "label": {"fr": p.label.fr, "en": p.label.en},
+                }
+                for p in scenario.personas
+            ],
+            scripted_injects=[
+                {
+                    "id": i.id,
+                    "time": i.time,
+                    "platform": i.platform,
+                    "persona": i.persona,
+                    "optional": i.optional,
+                }
+                for i in scenario.injects
+            ],
+        )
+    return out
+
+
+def _active(session: DrillSession) -> list[Participant]:
+    return [p for p in session.participants if not p.removed]
+
+
+def team_view(team: Team, participants: list[Participant]) -> dict[str, Any]:
+    return {
+        "id": team.id,
+        "name": team.name,
+        "volume": team.volume,
+        "aggression": team.aggression,
+        "participants": sum(p.team_id == team.id for p in participants),
+    }
+
+
+def session_view(session: DrillSession, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": session.id,
+        "name": session.name,
+        "scenario": session.scenario_slug,
+        "lang": session.lang,
+        "seed": session.seed,
+        "status": session.status,
+        "speed": session.speed,
+        "team_choice": session.team_choice,
+        "join_code": session.join_code,
+        "created_at": _iso(session.created_at),
+        "started_at": _iso(session.started_at),
+        "ended_at": _iso(session.ended_at),
+    }
+    if detail:
+        participants = _active(session)
+        out.update(
+            join_url=url_for("play.join", code=session.join_code, _method="GET", _external=True),
+            clock=svc.clock_payload(session),
+            teams=[team_view(t, participants) for t in session.teams],
+            participants=[participant_view(p) for p in participants],
+        )
+    return out
+
+
+def _posts_per_team(session: DrillSession) -> dict[int, int]:
+    ids = [t.id for t in session.teams]
+    rows = db.session.execute(
+        select(PostRecord.team_id, func.count(PostRecord.id))
+        .where(PostRecord.team_id.in_(ids))
+        .group_by(PostRecord.team_id)
+    )
+    return {team_id: count for team_id, count in rows}
+
+
+def _control_result(session: DrillSession, action: str, result: dict[str, Any]):
+    return jsonify(
+        action=action,
+        control=result.get("control"),
+        clock=svc.clock_payload(session),
+        session=session_view(session),
+    )
+
+
+# -- the document --------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document(request.script_root + current_app.extensions.get(_PREFIX, "")))
+
+
+# -- scenarios -------------------------------------------------------------------------------
+
+
+@bp.get("/scenarios")
+def list_scenarios():
+    entries = library.library(_trainer())
+    return jsonify(scenarios=[scenario_view(e.slug, e.scenario, e.source) for e in entries])
+
+
+@bp.get("/scenarios/<string:scenario_id>")
+def get_scenario(scenario_id: str):
+    trainer = _trainer()
+    scenario, _yaml = _scenario(trainer, scenario_id)
+    source = "uploaded" if library.is_uploaded(trainer, scenario_id) else "shipped"
+    return jsonify(scenario_view(scenario_id, scenario, source, detail=True))
+
+
+@bp.post("/scenarios/validate")
+def validate_scenario():
+    """200 whether the scenario is valid or not: the answer says which, and why."""
+    raw, filename = _scenario_body()
+    try:
+        with _yaml_errors(filename):
+            load_scenario_bytes(raw, filename)
+    except ScenarioError as exc:
+        return jsonify(valid=False, errors=exc.errors)
+    return jsonify(valid=True, errors=[])
+
+
+@bp.post("/scenarios")
+def upload_scenario():
+    raw, filename = _scenario_body()
+    try:
+        with _yaml_errors(filename):
+            scenario = library.upload_scenario(_trainer(), raw, filename)
+    except ScenarioError as exc:
+        return _error(422, "invalid_scenario", "the scenario is not valid", errors=exc.errors)
+    response = jsonify(scenario_view(scenario.id, scenario, "uploaded"))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_scenario", scenario_id=scenario.id)
+    return response
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+
+@bp.get("/sessions")
+def list_sessions():
+    return jsonify(sessions=[session_view(s) for s in svc.sessions_of(_trainer())])
+
+
+def _new_session(trainer) -> svc.NewSession:
+    data = check(_json_object(), SESSION_BODY)
+    for i, name in enumerate(data["teams"]):
+        if not isinstance(name, str):
+            _bad(f"'teams[{i}]' must be a text")
+    _finite(data, "speed")
+    if data.get("seed") is not None and not 0 <= data["seed"] <= MAX_ID:
+        _bad(f"'seed' must be from 0 to {MAX_ID}")
+    try:
+        yaml_text = _scenario(trainer, data["scenario"])[1]
+    except library.ScenarioNotFound:
+        _bad("'scenario' is not a scenario of your library", "bad_scenario")
+    return svc.NewSession(
+        scenario_slug=data["scenario"],
+        scenario_yaml=yaml_text,
+        lang=data["lang"],
+        speed=float(data["speed"]),
+        seed=data.get("seed"),
+        team_names=data["teams"],
+        team_choice=data.get("team_choice") or "pick",
+        name=data.get("name") or "",
+    )
+
+
+@bp.post("/sessions")
+def create_session():
+    trainer = _trainer()
+    try:
+        session = svc.create_session(trainer, _new_session(trainer))
+    except ScenarioError as exc:
+        return _error(422, "invalid_scenario", "the scenario no longer loads", errors=exc.errors)
+    response = jsonify(session_view(session, detail=True))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_session", session_id=session.id)
+    return response
+
+
+@bp.get(f"/sessions/<{ID}:session_id>")
+def get_session(session_id: int):
+    return jsonify(session_view(_own_session(session_id), detail=True))
+
+
+@bp.get(f"/sessions/<{ID}:session_id>/state")
+def session_state(session_id: int):
+    session = _own_session(session_id)
+    participants = _active(session)
+    posts = _posts_per_team(session)
+    teams = [
+        {
+            **team_view(t, participants),
+            "seq": t.seq,
+            "emitted_until": t.emitted_until,
+            "posts": posts.get(t.id, 0),
+        }
+        for t in session.teams
+    ]
+    return jsonify(
+        session=session.id,
+        status=session.status,
+        clock=svc.clock_payload(session),
+        participants=len(participants),
+        teams=teams,
+    )
+
+
+# -- controls ---------------------------------------------------------------------------------
+
+
+@bp.post(f"/sessions/<{ID}:session_id>/controls")
+def control(session_id: int):
+    session = _own_session(session_id)
+    data = _control_body()
+    return _control_result(session, data["action"], apply_control(session, data))
+
+
+@bp.post(f"/sessions/<{ID}:session_id>/<any(start, pause, resume, end):action>")
+def clock_control(session_id: int, action: str):
+    """Shortcuts for the controls without fields; any body is ignored."""
+    session = _own_session(session_id)
+    return _control_result(session, action, apply_control(session, {"action": action}))
+
+
+# -- teams and participants ---------------------------------------------------------------
+
+
+@bp.get(f"/sessions/<{ID}:session_id>/teams")
+def list_teams(session_id: int):
+    session = _own_session(session_id)
+    participants = _active(session)
+    return jsonify(teams=[team_view(t, participants) for t in session.teams])
+
+
+@bp.get(f"/sessions/<{ID}:session_id>/participants")
+def list_participants(session_id: int):
+    session = _own_session(session_id)
+    return jsonify(participants=[participant_view(p) for p in _active(session)])
+
+
+@bp.post(f"/sessions/<{ID}:session_id>/participants/<{ID}:participant_id>/move")
+def move_participant(session_id: int, participant_id: int):
+    session = _own_session(session_id)
+    data = check(_json_object(), MOVE_BODY)
+    if not 0 <= data["team"] <= MAX_ID:
+        _bad("'team' is out of range")
+    apply_control(
+        session,
+        {
+            "action": "move",
+            "participant": participant_id,
+            "team": data["team"],
+            "role": data.get("role"),
+        },
+    )
+    participant = next(p for p in session.participants if p.id == participant_id)
+    return jsonify(participant=participant_view(participant))
+
+
+@bp.delete(f"/sessions/<{ID}:session_id>/participants/<{ID}:participant_id>")
+def remove_participant(session_id: int, participant_id: int):
+    session = _own_session(session_id)
+    apply_control(session, {"action": "remove", "participant": participant_id})
+    participant = next(p for p in session.participants if p.id == participant_id)
+    return jsonify(participant=participant_view(participant))

@@ -1,0 +1,341 @@
+"""The trainer's scenario library: list, preview, upload a scenario, import an MSEL.
+
+Every page is for a logged-in trainer, who sees the shipped scenarios and their own uploads.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, gettext
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..engine.loader import MAX_BYTES, ScenarioError
+from ..engine.scenario import Scenario
+from ..msel import MselError
+from ..services import scenarios as library_service
+from .forms_library import DeleteForm, ImportForm, ImportResultForm, UploadForm
+from .main import language_name, severity_label
+
+bp = Blueprint("library", __name__)
+
+# multipart bodies carry a 2 MB file (or a 2 MB YAML text) plus the form's other fields
+MAX_REQUEST = 4 * MAX_BYTES
+_LOADER_LINE = re.compile(r"^.*?:(?P<line>\d+):(?P<col>\d+): (?P<message>.*)$", re.S)
+MIN_MARKER_GAP = 7.0  # percent of the timeline between two markers in one lane
+
+
+@bp.url_value_preprocessor
+def _limit_request_size(endpoint, values):
+    """Bound what a library request may send; runs before CSRF reads the form."""
+    request.max_content_length = MAX_REQUEST
+    request.max_form_memory_size = MAX_BYTES + 64 * 1024
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    message = gettext("The file is too large: it must be at most 2 MB.")
+    return render_template("library/too_large.html", message=message), 413
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def _text_lang(scenario: Scenario) -> str:
+    lang = _lang()
+    return lang if lang in scenario.languages else scenario.languages[0]
+
+
+def platform_label(platform: str) -> str:
+    return {
+        "microblog": gettext("Microblog"),
+        "brand_page": gettext("Brand page"),
+        "forum": gettext("Forum & reviews"),
+        "news": gettext("News & blogs"),
+        "internal": gettext("Staff channel"),
+    }.get(platform, platform)
+
+
+def action_label(action: str) -> str:
+    return {
+        "tag": gettext("tag"),
+        "escalate": gettext("escalate"),
+        "reply": gettext("reply"),
+        "dm": gettext("private message"),
+        "hide": gettext("hide"),
+        "delete": gettext("delete"),
+        "holding_statement": gettext("holding statement"),
+        "memo": gettext("internal memo"),
+        "ignore": gettext("ignore"),
+    }.get(action, action)
+
+
+def kind_label(kind: str) -> str:
+    return {
+        "post": gettext("post"),
+        "reply": gettext("reply"),
+        "share": gettext("share"),
+        "comment": gettext("comment"),
+        "review": gettext("review"),
+        "article": gettext("article"),
+        "message": gettext("message"),
+        "call": gettext("phone call"),
+    }.get(kind, kind)
+
+
+def actions_text(actions: tuple[str, ...]) -> str:
+    return ", ".join(action_label(a) for a in actions)
+
+
+def clock(seconds: float, with_seconds: bool = False) -> str:
+    """Simulated time as h:mm, or h:mm:ss when asked or when it is not a whole minute."""
+    total = int(seconds)
+    h, m, s = total // 3600, total % 3600 // 60, total % 60
+    return f"{h}:{m:02d}:{s:02d}" if s or with_seconds else f"{h}:{m:02d}"
+
+
+def _helpers() -> dict:
+    return {
+        "lang": _lang(),
+        "severity_label": severity_label,
+        "language_name": language_name,
+        "platform_label": platform_label,
+        "action_label": action_label,
+        "actions_text": actions_text,
+        "kind_label": kind_label,
+        "clock": clock,
+    }
+
+
+def _error_lines(errors: list[str]) -> list[dict]:
+    """Loader errors (`file:line:col: path: message`) as line, column and message."""
+    out = []
+    for text in errors:
+        m = _LOADER_LINE.match(text)
+        if m:
+            out.append({"line": int(m["line"]), "col": int(m["col"]), "message": m["message"]})
+        else:
+            out.append({"line": None, "col": None, "message": text})
+    return out
+
+
+def _get(slug: str) -> tuple[Scenario, str]:
+    try:
+        return library_service.get_scenario(_user(), slug)
+    except library_service.ScenarioNotFound:
+        abort(404)
+
+
+@bp.get("/")
+@login_required
+def index():
+    entries = library_service.library(_user())
+    return render_template(
+        "library/index.html", entries=entries, delete_form=DeleteForm(), **_helpers()
+    )
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@login_required
+def upload():
+    form = UploadForm()
+    errors: list[dict] = []
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            scenario = library_service.upload_scenario(_user(), file.read(), file.filename)
+        except ScenarioError as exc:
+            errors = _error_lines(exc.errors)
+        else:
+            flash(gettext("Scenario added to your library."), "success")
+            return redirect(url_for(".preview", slug=scenario.id))
+    status = 400 if errors or form.errors else 200
+    return render_template("library/upload.html", form=form, errors=errors, **_helpers()), status
+
+
+def _import_page(form: ImportForm, errors: list[str], result=None, status: int = 200):
+    return (
+        render_template(
+            "library/import.html", form=form, errors=errors, result=result, **_helpers()
+        ),
+        status,
+    )
+
+
+def _import_form() -> ImportForm:
+    form = ImportForm()
+    lang = _lang()
+    form.base.choices = [
+        (e.slug, f"{e.scenario.title(lang)} ({e.slug})") for e in library_service.library(_user())
+    ]
+    return form
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_msel():
+    form = _import_form()
+    if request.method == "GET" and request.args.get("base") in dict(form.base.choices):
+        form.base.data = request.args["base"]
+    if not form.validate_on_submit():
+        return _import_page(form, [], status=400 if form.errors else 200)
+    file = form.file.data
+    try:
+        text = library_service.import_msel(
+            _user(),
+            file.read(),
+            file.filename,
+            form.base.data,
+            form.new_id.data,
+            form.title_fr.data.strip(),
+            form.title_en.data.strip(),
+        )
+    except MselError as exc:
+        return _import_page(form, exc.errors, status=400)
+    except library_service.ScenarioNotFound:
+        abort(404)
+    result = ImportResultForm(formdata=None, yaml_text=text)
+    replaces = library_service.is_uploaded(_user(), form.new_id.data)
+    return render_template(
+        "library/import.html",
+        form=form,
+        errors=[],
+        result=result,
+        result_id=form.new_id.data,
+        replaces=replaces,
+        **_helpers(),
+    )
+
+
+def _posted_yaml() -> tuple[str | None, ImportResultForm]:
+    form = ImportResultForm()
+    if not form.validate_on_submit():
+        return None, form
+    return form.yaml_text.data.replace("\r\n", "\n"), form
+
+
+@bp.post("/import/download")
+@login_required
+def import_download():
+    """Sent by the "Download YAML" button of an import's result; validated again."""
+    text, _form = _posted_yaml()
+    if text is None:
+        abort(400)
+    try:
+        scenario = library_service.check_yaml(text, "msel-import.yaml")
+    except ScenarioError as exc:
+        return _import_page(_import_form(), exc.errors, status=400)
+    return Response(
+        text,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{scenario.id}.yaml"'},
+    )
+
+
+@bp.post("/import/add")
+@login_required
+def import_add():
+    """Sent by the "Add to library" button of an import's result."""
+    text, _form = _posted_yaml()
+    if text is None:
+        abort(400)
+    try:
+        scenario = library_service.upload_scenario(_user(), text.encode(), "msel-import.yaml")
+    except ScenarioError as exc:
+        return _import_page(_import_form(), exc.errors, status=400)
+    flash(gettext("Scenario added to your library."), "success")
+    return redirect(url_for(".preview", slug=scenario.id))
+
+
+def timeline(scenario: Scenario) -> dict:
+    """Phases as bands and scheduled injects as markers, in percent of the duration."""
+    d = scenario.duration
+    phases = []
+    for i, ph in enumerate(scenario.phases):
+        end = scenario.phases[i + 1].start if i + 1 < len(scenario.phases) else d
+        phases.append(
+            {"phase": ph, "left": 100 * ph.start / d, "width": 100 * (end - ph.start) / d}
+        )
+    markers, lanes = [], []  # lanes: the position of the last marker in each lane
+    scheduled = sorted(scenario.scheduled_injects, key=lambda inj: inj.time)
+    for number, inj in enumerate(scheduled, start=1):
+        left = 100 * inj.time / d
+        lane = next((k for k, last in enumerate(lanes) if left - last >= MIN_MARKER_GAP), None)
+        if lane is None:
+            lane = len(lanes)
+            lanes.append(left)
+        lanes[lane] = left
+        markers.append({"inject": inj, "number": number, "left": left, "lane": lane})
+    step = 900 if d <= 2 * 3600 else 1800
+    ticks = [{"t": t, "left": 100 * t / d} for t in range(0, int(d) + 1, step)]
+    optional = [inj for inj in scenario.injects if inj.optional]
+    return {
+        "phases": phases,
+        "markers": markers,
+        "lanes": max(1, len(lanes)),
+        "ticks": ticks,
+        "optional": optional,
+        "busiest": library_service.busiest_phase(scenario),
+    }
+
+
+@bp.get("/<slug>")
+@login_required
+def preview(slug: str):
+    scenario, text = _get(slug)
+    lang = _text_lang(scenario)
+    return render_template(
+        "library/preview.html",
+        s=scenario,
+        slug=slug,
+        text_lang=lang,
+        personas={p.id: p.label(lang) for p in scenario.personas},
+        roles={r.id: r.title(lang) for r in scenario.roles},
+        objectives={o.id: o.title(lang) for o in scenario.objectives},
+        timeline=timeline(scenario),
+        posts=library_service.sample_posts(scenario, text, lang),
+        uploaded=library_service.is_uploaded(_user(), slug),
+        delete_form=DeleteForm(),
+        **_helpers(),
+    )
+
+
+@bp.get("/<slug>/download")
+@login_required
+def download(slug: str):
+    scenario, text = _get(slug)
+    return Response(
+        text,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{scenario.id}.yaml"'},
+    )
+
+
+@bp.post("/<slug>/delete")
+@login_required
+def delete(slug: str):
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        library_service.delete_upload(_user(), slug)
+    except library_service.ScenarioNotFound:
+        abort(404)
+    flash(gettext("Scenario deleted."), "success")
+    return redirect(url_for(".index"))

@@ -1,0 +1,162 @@
+"""The trainer's pages: sessions, creating one, the control room and the projector page."""
+
+from __future__ import annotations
+
+import io
+import secrets
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from ..services import scenarios as library
+from ..services import sessions as svc
+from .forms_drill import NewSessionForm
+from .main import language_name, severity_label
+
+bp = Blueprint("trainer", __name__)
+
+
+@bp.before_request
+@login_required
+def _trainers_only() -> None:
+    """Every page here is a trainer's."""
+
+
+def _own(session_id: int):
+    try:
+        return svc.session_for(current_user, session_id)
+    except svc.SessionError:
+        abort(404)
+
+
+def join_url(session) -> str:
+    """The link for participants' devices: the server's LAN address, not the trainer's localhost."""
+    public = current_app.config.get("PUBLIC_URL")
+    if public and request.host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]"):
+        return public + url_for("play.join", code=session.join_code)
+    return url_for("play.join", code=session.join_code, _external=True)
+
+
+@bp.get("/")
+def sessions():
+    return render_template(
+        "trainer/sessions.html",
+        sessions=svc.sessions_of(current_user),
+        scenario_of=svc.scenario_of,
+        language_name=language_name,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    entries = library.library(current_user)
+    form = NewSessionForm()
+    form.scenario.choices = [
+        SelectChoice(
+            e.slug, f"{e.scenario.title(_ui_lang())} ({severity_label(e.scenario.severity)})"
+        )
+        for e in entries
+    ]
+    if request.method == "GET":
+        form.seed.data = secrets.randbelow(1_000_000)
+        if request.args.get("scenario"):
+            form.scenario.data = request.args["scenario"]
+    if form.validate_on_submit():
+        try:
+            scenario, yaml_text = library.get_scenario(current_user, form.scenario.data)
+            session = svc.create_session(
+                current_user,
+                svc.NewSession(
+                    scenario_slug=form.scenario.data,
+                    scenario_yaml=yaml_text,
+                    lang=form.lang.data,
+                    speed=form.speed.data,
+                    seed=form.seed.data,
+                    team_names=form.teams.data.splitlines(),
+                    team_choice=form.team_choice.data,
+                    name=form.name.data or "",
+                ),
+            )
+        except svc.SessionError as exc:
+            form.teams.errors = [*form.teams.errors, _session_error(exc)]
+        except LookupError:
+            form.scenario.errors = [gettext("Choose a scenario from the library.")]
+        else:
+            return redirect(url_for("trainer.control", session_id=session.id))
+    return render_template("trainer/new.html", form=form)
+
+
+def _ui_lang() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+def _session_error(exc: svc.SessionError) -> str:
+    messages = {
+        "bad_teams": gettext("Give 1 to 12 teams, one per line, each with its own name."),
+        "bad_speed": gettext("The speed is 1× to 30×."),
+        "bad_language": gettext("This scenario is not written in that language."),
+    }
+    return messages.get(exc.code, exc.message)
+
+
+@bp.get("/<int:session_id>")
+def control(session_id: int):
+    session = _own(session_id)
+    scenario = svc.scenario_of(session)
+    return render_template(
+        "trainer/control.html",
+        session=session,
+        scenario=scenario,
+        join_url=join_url(session),
+        lang=session.lang,
+        phase_titles=[p.title(session.lang) for p in scenario.phases],
+    )
+
+
+@bp.get("/<int:session_id>/projector")
+def projector(session_id: int):
+    session = _own(session_id)
+    return render_template(
+        "trainer/projector.html",
+        session=session,
+        scenario=svc.scenario_of(session),
+        join_url=join_url(session),
+    )
+
+
+@bp.get("/<int:session_id>/qr.svg")
+def qr(session_id: int):
+    session = _own(session_id)
+    out = io.BytesIO()
+    segno.make(join_url(session), error="m").save(
+        out, kind="svg", scale=10, border=2, xmldecl=False, title=gettext("Join code QR")
+    )
+    return Response(
+        out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"}
+    )
+
+
+@bp.post("/<int:session_id>/delete")
+def delete(session_id: int):
+    session = _own(session_id)
+    if session.status not in ("lobby", "ended"):
+        flash(gettext("End the session before deleting it."), "error")
+        return redirect(url_for("trainer.control", session_id=session.id))
+    svc.delete_session(session)
+    flash(gettext("Session deleted."), "info")
+    return redirect(url_for("trainer.sessions"))

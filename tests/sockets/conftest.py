@@ -1,0 +1,101 @@
+"""Fixtures for live-drill tests: a trainer, a session on the small scenario, participants."""
+
+from pathlib import Path
+
+import pytest
+
+from simulator.extensions import db, socketio
+from simulator.models import Trainer
+from simulator.runner import get_runner
+from simulator.services import sessions as svc
+
+MINIMAL = Path(__file__).resolve().parents[1] / "engine" / "data" / "minimal.yaml"
+
+
+class FakeWall:
+    """The wall clock, moved by hand."""
+
+    def __init__(self, t: float = 1_000_000.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def wall(monkeypatch):
+    fake = FakeWall()
+    monkeypatch.setattr(svc, "wall_clock", fake)
+    return fake
+
+
+@pytest.fixture
+def trainer(app):
+    with app.app_context():
+        t = Trainer(name="alice", password_hash="x")
+        db.session.add(t)
+        db.session.commit()
+        return t.id
+
+
+def login(client, trainer_id: int) -> None:
+    with client.session_transaction() as s:
+        s["_user_id"] = str(trainer_id)
+        s["_fresh"] = True
+
+
+@pytest.fixture
+def drill(app, trainer, wall):
+    """A session of the minimal scenario with two teams, in the lobby."""
+    with app.app_context():
+        session = svc.create_session(
+            db.session.get(Trainer, trainer),
+            svc.NewSession("minimal", MINIMAL.read_text(), "fr", 10.0, 42, ["Red", "Blue"]),
+        )
+        return {"id": session.id, "code": session.join_code, "teams": [t.id for t in session.teams]}
+
+
+@pytest.fixture
+def join(app, drill):
+    """join(name, team index) -> (participant id, token, socket test client on /play)."""
+    clients = []
+
+    def make(name: str, team: int | None = 0, role: str | None = "community_manager"):
+        with app.app_context():
+            p, token = svc.join(
+                drill["code"], name, drill["teams"][team] if team is not None else None, role
+            )
+            pid = p.id
+        flask_client = app.test_client()
+        with flask_client.session_transaction() as s:
+            s["participant_token"] = token
+        sio = socketio.test_client(app, namespace="/play", flask_test_client=flask_client)
+        clients.append(sio)
+        return pid, token, sio
+
+    yield make
+    for c in clients:
+        if c.is_connected("/play"):
+            c.disconnect("/play")
+
+
+@pytest.fixture
+def trainer_socket(app, trainer):
+    flask_client = app.test_client()
+    login(flask_client, trainer)
+    sio = socketio.test_client(app, namespace="/trainer", flask_test_client=flask_client)
+    yield sio
+    if sio.is_connected("/trainer"):
+        sio.disconnect("/trainer")
+
+
+@pytest.fixture
+def runner(app, wall):
+    r = get_runner(app)
+    r.now = wall
+    return r
+
+
+def events(sio, namespace="/play", name=None):
+    got = sio.get_received(namespace)
+    return [e for e in got if name is None or e["name"] == name]

@@ -1,0 +1,95 @@
+"""The same drill on PostgreSQL, with the schema made by the migrations (scale-out database)."""
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from simulator import config as configs
+from simulator import create_app
+from simulator.engine.storm import Storm
+from simulator.extensions import db
+from simulator.models import PostRecord, Trainer
+from simulator.runner import Runner
+from simulator.services import sessions as svc
+
+from ..conftest import POSTGRES_URL
+from .conftest import MINIMAL, FakeWall
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_app(monkeypatch):
+    config = configs.TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = POSTGRES_URL
+    app = create_app(config)
+    with app.app_context():
+        db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.session.commit()
+        upgrade()  # the migrations, as `make run` applies them
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app, monkeypatch):
+    wall = FakeWall()
+    monkeypatch.setattr(svc, "wall_clock", wall)
+    with pg_app.app_context():
+        trainer = Trainer(name="pg", password_hash="x")
+        db.session.add(trainer)
+        db.session.commit()
+        session = svc.create_session(
+            trainer, svc.NewSession("minimal", MINIMAL.read_text(), "fr", 10.0, 3, ["A", "B"])
+        )
+        participant, _ = svc.join(session.join_code, "Ana", session.teams[0].id)
+        assert participant.team_id == session.teams[0].id
+        svc.start(session)
+        sid, team_id = session.id, session.teams[0].id
+        first = Runner(pg_app, now=wall)
+        r = first.claim(sid)
+        for _ in range(3):
+            wall.t += 20
+            r.tick(wall.t)
+        svc.send_inject(db.session.get(type(session), sid), team_id, inject="curveball")
+        for _ in range(3):
+            wall.t += 20
+            r.tick(wall.t)
+        wall.t += 60
+        second = Runner(pg_app, now=wall)
+        assert second.claim(sid) is not None  # the first runner's lease has lapsed
+        r2 = second.sessions[sid]
+        wall.t += 20
+        r2.tick(wall.t)
+        rows = [
+            p.post_id
+            for p in db.session.query(PostRecord).filter_by(team_id=team_id).order_by(PostRecord.id)
+        ]
+        session = db.session.get(type(session), sid)
+        actions = [
+            svc.control_action(c, c.applied_t)
+            for c in svc.storm_controls(sid)
+            if c.team_id in (None, team_id)
+        ]
+        until = db.session.get(type(session.teams[0]), team_id).emitted_until
+        expected = Storm(svc.scenario_of(session), session.seed, "fr", actions).advance(until)
+        assert rows == [p.id for p in expected]
+        assert "i-curveball" in rows
+
+
+def test_only_one_worker_holds_a_session(pg_app, monkeypatch):
+    wall = FakeWall()
+    monkeypatch.setattr(svc, "wall_clock", wall)
+    with pg_app.app_context():
+        trainer = Trainer(name="pg2", password_hash="x")
+        db.session.add(trainer)
+        db.session.commit()
+        session = svc.create_session(
+            trainer, svc.NewSession("minimal", MINIMAL.read_text(), "fr", 1.0, 3, ["A"])
+        )
+        svc.start(session)
+        a, b = Runner(pg_app, now=wall), Runner(pg_app, now=wall)
+        assert a.claim(session.id) is not None
+        assert b.claim(session.id) is None
+        assert a.renew(session.id) and not b.renew(session.id)

@@ -1,0 +1,279 @@
+"""MSEL import: a spreadsheet of injects (CSV or XLSX) onto a base scenario, or row-level errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import Workbook
+
+from simulator.engine.loader import MAX_BYTES, load_scenario_text
+from simulator.msel import MselError, merge_msel, parse_msel
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "docs" / "msel-example.csv"
+BASE = (ROOT / "scenarios" / "late-delivery.yaml").read_text(encoding="utf-8")
+
+HEADER = [
+    "time",
+    "platform",
+    "persona",
+    "text_fr",
+    "text_en",
+    "expected_action",
+    "must_escalate_to",
+    "objective",
+]
+ROW = ["0:05", "microblog", "angry_customer", "Colis perdu", "Lost parcel", "reply, dm"]
+ROW += ["customer_service", "detect"]
+
+
+def csv_bytes(rows: list[list[str]], sep: str = ",", bom: bool = False) -> bytes:
+    def cell(value: str) -> str:
+        if any(c in value for c in f'{sep}"\n'):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+
+    text = "\r\n".join(sep.join(cell(v) for v in row) for row in rows) + "\r\n"
+    return ("\ufeff" if bom else "").encode() + text.encode("utf-8")
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def errors_of(raw: bytes, filename: str = "msel.csv") -> list[str]:
+    with pytest.raises(MselError) as info:
+        parse_msel(raw, filename)
+    return info.value.errors
+
+
+def merge_errors(rows, **kw) -> list[str]:
+    with pytest.raises(MselError) as info:
+        merge_msel(BASE, rows, kw.get("new_id", "msel-test"), "Essai", "Trial")
+    return info.value.errors
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def test_the_documented_example_imports_onto_late_delivery():
+    rows = parse_msel(EXAMPLE.read_bytes(), EXAMPLE.name)
+    assert len(rows) == 11
+    text = merge_msel(BASE, rows, "late-delivery-msel", "Colis perdu (MSEL)", "Lost parcel (MSEL)")
+    scenario = load_scenario_text(text, "merged.yaml")
+    assert scenario.id == "late-delivery-msel"
+    assert scenario.title.en == "Lost parcel (MSEL)"
+    assert [i.id for i in scenario.injects] == [r.id for r in rows]
+    first = scenario.inject("lost-bike")
+    assert first.time == 5 * 60
+    assert first.expected_actions == ("reply", "dm", "escalate")
+    assert first.must_escalate_to == "customer_service"
+    assert scenario.inject("pun").must_escalate_to is None
+    assert scenario.inject("mayor-call").optional
+    assert len(scenario.scheduled_injects) == 10
+    # everything but the injects comes from the base
+    base = load_scenario_text(BASE, "base.yaml")
+    assert scenario.personas == base.personas and scenario.phases == base.phases
+
+
+def test_comma_csv():
+    rows = parse_msel(csv_bytes([HEADER, ROW]), "msel.csv")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.row, row.time, row.platform) == (2, "5m", "microblog")
+    assert row.persona == "angry_customer"
+    assert (row.text_fr, row.text_en) == ("Colis perdu", "Lost parcel")
+    assert row.expected_actions == ("reply", "dm")
+    assert (row.must_escalate_to, row.objective) == ("customer_service", "detect")
+    assert (row.id, row.severity, row.deadline, row.optional) == (None, 2, "15m", False)
+
+
+def test_semicolon_csv_with_french_headers_and_a_bom_as_french_excel_saves_it():
+    header = ["Heure", "Plateforme", "Auteur", "Texte_FR", "Texte_EN", "Action attendue"]
+    header += ["Escalader à", "Objectif", "Gravité", "Délai", "Optionnel"]
+    row = ["T+00:25", "forum", "ex_driver", "On scanne « livré », point.", "We scan it; done."]
+    row += ["escalate; reply", "executive", "escalate", "4", "0:20", "non"]
+    raw = csv_bytes([header, row], sep=";", bom=True)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    [parsed] = parse_msel(raw, "msel.csv")
+    assert parsed.time == "25m" and parsed.deadline == "20m"
+    assert parsed.text_fr == "On scanne « livré », point."
+    assert parsed.text_en == "We scan it; done."
+    assert parsed.expected_actions == ("escalate", "reply")
+    assert (parsed.severity, parsed.optional) == (4, False)
+    assert parsed.column("time") == "Heure"
+
+
+def test_xlsx_built_with_openpyxl():
+    raw = xlsx_bytes(
+        [
+            ["Scenario: lost parcel drill"],  # a title row above the headers
+            [],
+            [*HEADER, "severity", "id", "# notes"],
+            [dt.time(0, 5), *ROW[1:], 3, "first", "our own note"],
+            [],
+            ["1h10m", "news", "journalist", "Article", "Article", "escalate", "", "hold", 1.0],
+        ]
+    )
+    rows = parse_msel(raw, "plan.xlsx")
+    assert [r.row for r in rows] == [4, 6]
+    assert rows[0].time == "5m" and rows[0].severity == 3 and rows[0].id == "first"
+    assert rows[1].time == "1h10m" and rows[1].must_escalate_to is None
+    assert rows[1].severity == 1
+    scenario = load_scenario_text(merge_msel(BASE, rows, "x", "x", "x"), "x.yaml")
+    assert [i.id for i in scenario.injects] == ["first", "msel-02"]
+
+
+def test_generated_ids_and_defaults():
+    rows = parse_msel(csv_bytes([HEADER, ROW, ROW]), "msel.csv")
+    data = yaml.safe_load(merge_msel(BASE, rows, "msel-test", "Essai", "Trial"))
+    injects = data["injects"]
+    assert [i["id"] for i in injects] == ["msel-01", "msel-02"]
+    assert injects[0]["severity"] == 2 and injects[0]["deadline"] == "15m"
+    assert data["id"] == "msel-test" and data["title"] == {"fr": "Essai", "en": "Trial"}
+    assert list(data)[:3] == ["id", "title", "synopsis"]  # the base's order is kept
+
+
+# -- errors that name the row and the column ----------------------------------------------------
+
+
+def test_missing_column():
+    errors = errors_of(csv_bytes([HEADER[:1] + HEADER[2:], ROW[:1] + ROW[2:]]))
+    assert errors == ['missing column "platform" (or "plateforme")']
+
+
+def test_unknown_and_duplicate_columns():
+    errors = errors_of(csv_bytes([[*HEADER, "sevrity", "Time"], [*ROW, "3", "0:06"]]))
+    assert any('column "sevrity" is not an MSEL column' in e for e in errors)
+    assert any('column "Time" appears twice' in e for e in errors)
+
+
+def test_bad_platform_time_and_persona_name_row_and_column():
+    bad_platform = ["0:10", "tiktok", *ROW[2:]]
+    bad_time = ["25", *ROW[1:]]
+    errors = errors_of(csv_bytes([HEADER, ROW, bad_platform, bad_time]))
+    assert errors == [
+        'row 3, column "platform": "tiktok" is not a platform '
+        "(microblog, brand_page, forum, news, internal)",
+        'row 4, column "time": "25" is not a time (write 25m, 1h30m or 0:25 for h:mm)',
+    ]
+
+
+def test_unknown_persona_role_and_objective_are_found_against_the_base():
+    rows = parse_msel(
+        csv_bytes(
+            [
+                HEADER,
+                ROW,
+                ["0:10", "microblog", "hacker", *ROW[3:]],
+                [*ROW[:6], "ceo", "world_peace"],
+            ]
+        ),
+        "msel.csv",
+    )
+    errors = merge_errors(rows)
+    starts = [
+        'row 3, column "persona": "hacker" is not a persona of this scenario',
+        'row 4, column "must_escalate_to": "ceo" is not a role of this scenario',
+        'row 4, column "objective": "world_peace" is not a',
+    ]
+    for start in starts:
+        assert any(e.startswith(start) for e in errors), (start, errors)
+
+
+def test_a_time_after_the_end_and_a_platform_the_base_lacks_are_mapped_back(tmp_path):
+    rows = parse_msel(csv_bytes([["heure", *HEADER[1:]], ["3h", *ROW[1:]]]), "msel.csv")
+    [error] = merge_errors(rows)
+    assert error.startswith('row 2, column "heure": "3h" is after the end of the scenario')
+
+
+def test_duplicate_ids_name_the_id_column():
+    rows = parse_msel(csv_bytes([[*HEADER, "id"], [*ROW, "same"], [*ROW, "same"]]), "m.csv")
+    assert merge_errors(rows) == ['row 3, column "id": "same" is used twice in injects']
+
+
+def test_bad_values_in_optional_columns():
+    header = [*HEADER, "severity", "deadline", "optional", "id"]
+    errors = errors_of(csv_bytes([header, [*ROW, "9", "soon", "maybe", "Not An Id"]]))
+    assert 'row 2, column "severity": "9" is not a severity (1, 2, 3 or 4)' in errors
+    assert any(e.startswith('row 2, column "deadline": "soon"') for e in errors)
+    assert 'row 2, column "optional": "maybe" is not yes or no' in errors
+    assert any(e.startswith('row 2, column "id": "Not An Id"') for e in errors)
+
+
+def test_bad_expected_action_and_empty_text():
+    row = [*ROW[:3], "", "Lost", "reply, shout", *ROW[6:]]
+    errors = errors_of(csv_bytes([HEADER, row]))
+    assert errors == [
+        'row 2, column "text_fr": is empty (every inject needs its text in French and in English)',
+        'row 2, column "expected_action": "shout" is not an action (tag, escalate, reply, dm, '
+        "hide, delete, holding_statement, memo, ignore)",
+    ]
+
+
+def test_formula_injection_cells_stay_text():
+    formulas = ['=HYPERLINK("http://evil.example","click")', "+33 6 12 34 56 78", "@SUM(A1)"]
+    rows = parse_msel(
+        csv_bytes([HEADER, [*ROW[:3], formulas[0], formulas[1], *ROW[5:]]]), "msel.csv"
+    )
+    assert (rows[0].text_fr, rows[0].text_en) == (formulas[0], formulas[1])
+    scenario = load_scenario_text(merge_msel(BASE, rows, "f", "f", "f"), "f.yaml")
+    assert scenario.injects[0].text.fr == formulas[0]
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(ROW)
+    sheet["D2"] = formulas[2]
+    sheet["D2"].data_type = "s"  # typed as text in Excel: it stays text
+    sheet["E2"] = "=1+1"  # a real formula: never computed, and Excel saved no value here
+    out = io.BytesIO()
+    book.save(out)
+    errors = errors_of(out.getvalue(), "msel.xlsx")
+    assert errors == [
+        'row 2, column "text_en": is empty (every inject needs its text in French and in English)'
+    ]
+    sheet["E2"] = "Lost"
+    out = io.BytesIO()
+    book.save(out)
+    [row] = parse_msel(out.getvalue(), "msel.xlsx")
+    assert row.text_fr == "@SUM(A1)"
+
+
+def test_oversized_file():
+    assert errors_of(b"x" * (MAX_BYTES + 1)) == [
+        "the file is too large (2.1 MB; an MSEL is at most 2 MB)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "filename", "message"),
+    [
+        (b"", "msel.csv", "the file is empty"),
+        (b"time,platform\n", "msel.csv", 'missing column "persona" (or "auteur")'),
+        (csv_bytes([HEADER]), "msel.csv", "the file has column headers but no injects below them"),
+        ("heure;texte\né".encode("latin-1"), "msel.csv", "line 2: the file is not UTF-8 text"),
+        (b"PK\x03\x04 not really a zip", "msel.xlsx", "this is not a readable .xlsx file"),
+        (b"\xd0\xcf\x11\xe0 an old excel file", "msel.xls", ".xls files cannot be read"),
+        (b"hello", "msel.pdf", ".pdf is not a spreadsheet"),
+        (b"a,b\x00c", "msel.csv", "this is a binary file"),
+    ],
+)
+def test_hostile_or_wrong_files_get_one_clear_error(raw, filename, message):
+    errors = errors_of(raw, filename)
+    assert errors[0].startswith(message), errors
+
+
+def test_too_many_rows():
+    errors = errors_of(csv_bytes([HEADER] + [ROW] * 501))
+    assert errors == ["row 502: an MSEL has at most 500 rows"]

@@ -1,0 +1,182 @@
+"""The trainer's session pages and the participants' join page."""
+
+import re
+
+import pytest
+
+from simulator.extensions import db
+from simulator.models import DrillSession, Participant, Trainer
+from simulator.services import sessions as svc
+from simulator.web import play
+
+from ..sockets.conftest import MINIMAL, login
+
+
+@pytest.fixture
+def trainer_id(app):
+    with app.app_context():
+        t = Trainer(name="alice", password_hash="x")
+        db.session.add(t)
+        db.session.commit()
+        return t.id
+
+
+@pytest.fixture
+def logged_in(client, trainer_id):
+    login(client, trainer_id)
+    return client
+
+
+@pytest.fixture
+def drill(app, trainer_id):
+    with app.app_context():
+        s = svc.create_session(
+            db.session.get(Trainer, trainer_id),
+            svc.NewSession("minimal", MINIMAL.read_text(), "fr", 1.0, 5, ["Red", "Blue"]),
+        )
+        return s.id, s.join_code
+
+
+def csrf(client, url):
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture(autouse=True)
+def _forget_wrong_codes():
+    play._wrong.clear()
+    yield
+    play._wrong.clear()
+
+
+def test_trainer_pages_need_a_login(client, drill):
+    for url in [
+        "/trainer/",
+        "/trainer/new",
+        f"/trainer/{drill[0]}",
+        f"/trainer/{drill[0]}/projector",
+        f"/trainer/{drill[0]}/qr.svg",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.location, url
+
+
+def test_another_trainers_session_is_not_found(app, client, drill):
+    with app.app_context():
+        other = Trainer(name="mallory", password_hash="x")
+        db.session.add(other)
+        db.session.commit()
+        login(client, other.id)
+    for url in [
+        f"/trainer/{drill[0]}",
+        f"/trainer/{drill[0]}/projector",
+        f"/trainer/{drill[0]}/qr.svg",
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_create_a_session(app, logged_in):
+    token = csrf(logged_in, "/trainer/new")
+    response = logged_in.post(
+        "/trainer/new",
+        data={
+            "csrf_token": token,
+            "scenario": "late-delivery",
+            "lang": "en",
+            "speed": "10.0",
+            "seed": "1234",
+            "teams": "Red\nBlue\n\nGreen",
+            "team_choice": "assign",
+            "name": "",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        session = db.session.query(DrillSession).one()
+        assert [t.name for t in session.teams] == ["Red", "Blue", "Green"]
+        assert (session.lang, session.speed, session.seed, session.team_choice) == (
+            "en",
+            10.0,
+            1234,
+            "assign",
+        )
+        assert re.fullmatch(r"[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}", session.join_code)
+        assert response.location.endswith(f"/trainer/{session.id}")
+    page = logged_in.get(response.location).get_data(as_text=True)
+    assert session.join_code in page
+
+
+def test_duplicate_team_names_are_refused(app, logged_in):
+    token = csrf(logged_in, "/trainer/new")
+    response = logged_in.post(
+        "/trainer/new",
+        data={
+            "csrf_token": token,
+            "scenario": "late-delivery",
+            "lang": "fr",
+            "speed": "1.0",
+            "seed": "1",
+            "teams": "A\nA",
+            "team_choice": "pick",
+        },
+    )
+    assert response.status_code == 200
+    assert "each with its own name" in response.get_data(
+        as_text=True
+    ) or "un nom différent" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(DrillSession).count() == 0
+
+
+def test_projector_and_qr(logged_in, drill):
+    page = logged_in.get(f"/trainer/{drill[0]}/projector").get_data(as_text=True)
+    assert drill[1] in page and f"/join/{drill[1]}" in page
+    svg = logged_in.get(f"/trainer/{drill[0]}/qr.svg")
+    assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<svg")
+
+
+def test_join_with_a_code(app, client, drill):
+    token = csrf(client, f"/join/{drill[1]}")
+    response = client.post(
+        "/join", data={"csrf_token": token, "code": drill[1].lower(), "name": "  Ana   Lopez "}
+    )
+    assert response.status_code == 302 and response.location.endswith("/play")
+    with app.app_context():
+        p = db.session.query(Participant).one()
+        assert p.name == "Ana Lopez" and p.team_id is None
+    assert "Ana Lopez" in client.get("/play").get_data(as_text=True)
+
+
+def test_a_wrong_code_says_so_and_repeated_ones_are_limited(client, drill):
+    token = csrf(client, "/join")
+    for _ in range(play.WRONG_CODES_ALLOWED):
+        response = client.post("/join", data={"csrf_token": token, "code": "ZZZZZZ", "name": "Eve"})
+        assert response.status_code == 404
+        assert "does not match any session" in response.get_data(
+            as_text=True
+        ) or "ne correspond" in response.get_data(as_text=True)
+    response = client.post("/join", data={"csrf_token": token, "code": drill[1], "name": "Eve"})
+    assert response.status_code == 429
+
+
+def test_an_ended_session_cannot_be_joined(app, client, drill):
+    with app.app_context():
+        svc.end(db.session.get(DrillSession, drill[0]))
+    token = csrf(client, "/join")
+    response = client.post("/join", data={"csrf_token": token, "code": drill[1], "name": "Eve"})
+    assert response.status_code == 410
+
+
+def test_names_are_inert(app, client, drill, logged_in):
+    token = csrf(client, "/join")
+    client.post(
+        "/join",
+        data={"csrf_token": token, "code": drill[1], "name": "<img src=x onerror=alert(1)>"},
+    )
+    page = client.get("/play").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_play_without_joining_goes_to_the_join_page(client):
+    response = client.get("/play")
+    assert response.status_code == 302 and response.location.endswith("/join")

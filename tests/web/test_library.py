@@ -1,0 +1,418 @@
+"""The trainer's scenario library: list, preview, upload, MSEL import; each trainer's own."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from simulator.engine.loader import MAX_BYTES, load_directory, load_scenario_text
+from simulator.extensions import db
+from simulator.models import ScenarioUpload, Trainer
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+MINIMAL = (ROOT / "tests" / "engine" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+MSEL_EXAMPLE = (ROOT / "docs" / "msel-example.csv").read_bytes()
+EN = {"Accept-Language": "en"}
+
+
+def html(value: str) -> str:
+    return str(escape(value))
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def make_trainer(app, name: str) -> int:
+    with app.app_context():
+        trainer = Trainer(name=name, password_hash="x")
+        db.session.add(trainer)
+        db.session.commit()
+        return trainer.id
+
+
+def log_in(client, trainer_id: int) -> None:
+    with client.session_transaction() as s:
+        s["_user_id"] = str(trainer_id)
+        s["_fresh"] = True
+
+
+@pytest.fixture(scope="session")
+def one_scenario_dir(tmp_path_factory) -> Path:
+    """A scenario folder with late-delivery only: each app loads its folder, and faster so."""
+    folder = tmp_path_factory.mktemp("scenarios")
+    (folder / "late-delivery.yaml").write_bytes((SCENARIOS / "late-delivery.yaml").read_bytes())
+    return folder
+
+
+@pytest.fixture
+def app(make_app, one_scenario_dir):
+    return make_app(SCENARIO_DIR=str(one_scenario_dir))
+
+
+@pytest.fixture
+def trainer(app) -> int:
+    return make_trainer(app, "alice")
+
+
+@pytest.fixture
+def alice(client, trainer):
+    log_in(client, trainer)
+    return client
+
+
+def csrf(client, url: str) -> str:
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page(client.get(url)))
+    assert token, f"no CSRF token on {url}"
+    return token.group(1)
+
+
+def upload(client, raw: bytes, filename: str = "mine.yaml"):
+    return client.post(
+        "/library/upload",
+        data={"csrf_token": csrf(client, "/library/upload"), "file": (io.BytesIO(raw), filename)},
+        content_type="multipart/form-data",
+        headers=EN,
+    )
+
+
+def mine(scenario_id: str = "mine") -> str:
+    return re.sub(r"(?m)^id: .*$", f"id: {scenario_id}", MINIMAL, count=1)
+
+
+def uploads(app) -> list[tuple[int, str]]:
+    with app.app_context():
+        return [(u.trainer_id, u.slug) for u in db.session.query(ScenarioUpload)]
+
+
+def import_msel(client, raw: bytes = MSEL_EXAMPLE, filename: str = "plan.csv", **fields):
+    data = {
+        "csrf_token": csrf(client, "/library/import"),
+        "file": (io.BytesIO(raw), filename),
+        "base": "late-delivery",
+        "new_id": "late-delivery-msel",
+        "title_fr": "Colis perdu (MSEL)",
+        "title_en": "Lost parcel (MSEL)",
+        **fields,
+    }
+    return client.post("/library/import", data=data, content_type="multipart/form-data", headers=EN)
+
+
+def result_yaml(response) -> str:
+    m = re.search(
+        r'<textarea[^>]*name="yaml_text"[^>]*>\r?\n?(.*?)</textarea>', page(response), re.S
+    )
+    assert m, "no YAML in the result"
+    return (
+        m.group(1)
+        .replace("&#34;", '"')
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
+
+
+# -- who may see what -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/library/", "/library/late-delivery", "/library/upload", "/library/import"]
+)
+def test_pages_are_for_logged_in_trainers_only(client, url):
+    response = client.get(url)
+    assert response.status_code in (302, 401)
+    if response.status_code == 302:
+        assert "login" in response.headers["Location"]
+
+
+def test_another_trainer_cannot_see_or_delete_an_upload(app, alice, trainer):
+    assert upload(alice, mine().encode()).status_code == 302
+    bob = app.test_client()
+    log_in(bob, make_trainer(app, "bob"))
+    assert 'data-scenario="mine"' not in page(bob.get("/library/"))
+    assert bob.get("/library/mine").status_code == 404
+    assert bob.get("/library/mine/download").status_code == 404
+    token = csrf(bob, "/library/upload")
+    assert bob.post("/library/mine/delete", data={"csrf_token": token}).status_code == 404
+    assert uploads(app) == [(trainer, "mine")]
+
+
+# -- the list and the preview ---------------------------------------------------------------
+
+
+def test_the_list_shows_every_shipped_scenario_with_its_facts(make_app):
+    app = make_app(SCENARIO_DIR=str(SCENARIOS))
+    client = app.test_client()
+    log_in(client, make_trainer(app, "carol"))
+    scenarios, _ = load_directory(SCENARIOS)
+    assert len(scenarios) >= 6
+    text = page(client.get("/library/", headers=EN))
+    for s in scenarios:
+        row = text[text.index(f'data-scenario="{s.id}"') :]
+        row = row[: row.index("</tr>")]
+        assert html(s.title("en")) in row
+        assert f"severity--{s.severity}" in row
+        assert f"{round(s.duration / 60)} minutes" in row
+        assert f'<div class="lib-cell">{len(s.scheduled_injects)}</div>' in row
+        assert "English" in row and "French" in row
+        assert "Microblog" in row and "Staff channel" in row
+        assert 'data-source="shipped"' in text[text.index(f'data-scenario="{s.id}"') - 200 :]
+
+
+def test_the_list_is_in_french_by_default(alice):
+    text = page(alice.get("/library/"))
+    assert '<html lang="fr">' in text
+    assert html("« Ce n'est qu'un jouet »") in text
+
+
+def test_the_preview_shows_phases_injects_and_a_sample_of_posts(alice):
+    response = alice.get("/library/late-delivery", headers=EN)
+    assert response.status_code == 200
+    text = page(response)
+    scenario = load_scenario_text(
+        (ROOT / "scenarios" / "late-delivery.yaml").read_text(encoding="utf-8"), "x"
+    )
+    assert text.count('class="tl__phase tl__phase--') == len(scenario.phases)
+    assert text.count('class="tl__marker"') == len(scenario.scheduled_injects)
+    for inj in scenario.scheduled_injects:
+        assert f'id="inject-{inj.id}"' in text
+        assert html(inj.text("en")) in text
+    assert "left: 5.714%" in text  # the first inject, at 6m of 1h45m
+    posts = text.count('<li class="post post--')
+    assert 30 <= posts <= 45
+    assert "post--inject" in text  # the scripted post of that window is always in the sample
+
+
+def test_an_unknown_scenario_is_a_404(alice):
+    assert alice.get("/library/no-such-thing").status_code == 404
+
+
+def test_a_scenario_can_be_downloaded_as_yaml(alice):
+    response = alice.get("/library/late-delivery/download")
+    assert response.status_code == 200
+    assert response.mimetype == "application/yaml"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.get_data(as_text=True).startswith("# Stormdrill scenario")
+
+
+# -- upload -----------------------------------------------------------------------------------
+
+
+def test_a_valid_upload_is_listed_and_previewed(app, alice, trainer):
+    response = upload(alice, mine().encode())
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/library/mine")
+    listing = page(alice.get("/library/", headers=EN))
+    assert 'data-scenario="mine" data-source="uploaded"' in listing
+    assert alice.get("/library/mine", headers=EN).status_code == 200
+    assert uploads(app) == [(trainer, "mine")]
+    # uploading the same id again replaces it
+    assert (
+        upload(alice, mine().replace("severity: 2", "severity: 3", 1).encode()).status_code == 302
+    )
+    assert uploads(app) == [(trainer, "mine")]
+
+
+def test_an_invalid_upload_shows_every_error_with_its_line_and_stores_nothing(app, alice):
+    broken = mine().replace("duration: 2h", "duration: 2 hours", 1)
+    broken = re.sub(r"(?m)^severity: \d", "severity: 9", broken, count=1)
+    assert broken != mine()
+    response = upload(alice, broken.encode())
+    assert response.status_code == 400
+    text = page(response)
+    lines = broken.splitlines()
+    severity_line = next(i for i, line in enumerate(lines, 1) if line.startswith("severity:"))
+    assert f"Line {severity_line}, column" in text
+    assert html("severity: 9 must be at most 5") in text
+    assert "Nothing was stored" in text
+    assert uploads(app) == []
+
+
+def test_malformed_yaml_and_a_shipped_id_are_refused(app, alice):
+    text = page(upload(alice, b"id: x\ntitle: [unclosed\n"))
+    assert "Line 3, column 1" in text
+    assert html("malformed YAML: expected ',' or ']'") in text
+    text = page(upload(alice, mine("late-delivery").encode()))
+    assert "Line 2, column 1" in text  # the line of `id:` (line 1 is a comment)
+    assert html('id: "late-delivery" is the id of a shipped scenario') in text
+    assert uploads(app) == []
+
+
+def test_an_oversized_upload_gets_a_clear_message(app, alice):
+    # encoded here: the test client would spool a large body to a file it never closes
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf(alice, "/library/upload"),
+            "file": FileStorage(io.BytesIO(b"#" * (MAX_BYTES + 1)), filename="big.yaml"),
+        }
+    )
+    response = alice.post(
+        "/library/upload",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=EN,
+    )
+    assert response.status_code == 400
+    assert "The file is too large: it must be at most 2 MB." in page(response)
+    assert uploads(app) == []
+
+
+def test_a_huge_request_is_refused_before_it_is_read(app, alice):
+    boundary, body = encode_multipart(
+        {"file": FileStorage(io.BytesIO(b"#" * (9 * 1024 * 1024)), filename="huge.yaml")}
+    )
+    response = alice.post(
+        "/library/upload",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=EN,
+    )
+    assert response.status_code == 413
+    assert "The file is too large: it must be at most 2 MB." in page(response)
+    assert uploads(app) == []
+
+
+def test_upload_needs_the_csrf_token(app, alice):
+    response = alice.post(
+        "/library/upload",
+        data={"file": (io.BytesIO(mine().encode()), "mine.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert uploads(app) == []
+
+
+def test_an_upload_can_be_deleted_by_its_owner(app, alice):
+    upload(alice, mine().encode())
+    token = csrf(alice, "/library/mine")
+    response = alice.post("/library/mine/delete", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert uploads(app) == []
+    token = csrf(alice, "/library/upload")
+    assert (
+        alice.post("/library/late-delivery/delete", data={"csrf_token": token}).status_code == 404
+    )
+
+
+def test_scenario_text_is_rendered_inert(alice):
+    hostile = mine().replace('fr: "Colis en retard"', 'fr: "<script>alert(1)</script>"', 1)
+    assert hostile != mine()
+    assert upload(alice, hostile.encode()).status_code == 302
+    for url in ("/library/", "/library/mine"):
+        text = page(alice.get(url))
+        assert "<script>alert(1)</script>" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+# -- MSEL import ------------------------------------------------------------------------------
+
+
+def test_an_msel_import_gives_valid_yaml_to_download_or_add(app, alice, trainer):
+    response = import_msel(alice)
+    assert response.status_code == 200, page(response)
+    yaml_text = result_yaml(response)
+    scenario = load_scenario_text(yaml_text, "imported.yaml")
+    assert scenario.id == "late-delivery-msel"
+    assert scenario.inject("lost-bike").must_escalate_to == "customer_service"
+    assert uploads(app) == []  # nothing is stored until the trainer adds it
+
+    token = csrf(alice, "/library/import")
+    download = alice.post(
+        "/library/import/download",
+        data={"csrf_token": token, "yaml_text": yaml_text.replace("\n", "\r\n")},
+        content_type="multipart/form-data",
+    )
+    assert download.status_code == 200
+    assert download.mimetype == "application/yaml"
+    assert download.headers["Content-Disposition"] == (
+        'attachment; filename="late-delivery-msel.yaml"'
+    )
+    assert download.get_data(as_text=True) == yaml_text
+    assert uploads(app) == []
+
+    added = alice.post(
+        "/library/import/add",
+        data={"csrf_token": token, "yaml_text": yaml_text},
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 302
+    assert added.headers["Location"].endswith("/library/late-delivery-msel")
+    assert uploads(app) == [(trainer, "late-delivery-msel")]
+    listing = page(alice.get("/library/", headers=EN))
+    assert 'data-scenario="late-delivery-msel" data-source="uploaded"' in listing
+    assert html("Lost parcel (MSEL)") in listing
+
+
+def test_msel_row_errors_are_listed_and_nothing_is_kept(app, alice):
+    bad = MSEL_EXAMPLE.replace(b"0:05,microblog", b"0:05,tiktok").replace(
+        b"0:26,microblog,troll", b"0:26,microblog,hacker"
+    )
+    response = import_msel(alice, bad)
+    assert response.status_code == 400
+    text = page(response)
+    assert html('row 2, column "platform": "tiktok" is not a platform') in text
+    assert "textarea" not in text.split("lib-errors", 1)[1].split("</section>", 1)[0]
+    assert uploads(app) == []
+    # once the file parses, the base scenario finds the unknown persona
+    response = import_msel(
+        alice, MSEL_EXAMPLE.replace(b"0:26,microblog,troll", b"0:26,microblog,hacker")
+    )
+    assert html('row 5, column "persona": "hacker" is not a persona of this scenario') in page(
+        response
+    )
+
+
+def test_msel_import_checks_its_form(alice):
+    response = import_msel(alice, new_id="Not An Id")
+    assert response.status_code == 400
+    assert "Use lowercase letters, digits, - and _ only." in page(response)
+    response = import_msel(alice, filename="plan.pdf")
+    assert response.status_code == 400
+    assert "An MSEL is a .csv or .xlsx file." in page(response)
+    response = import_msel(alice, new_id="late-delivery")
+    assert html('"late-delivery" is the id of a shipped scenario') in page(response)
+
+
+def test_an_msel_can_go_onto_the_trainers_own_upload(alice):
+    upload(
+        alice,
+        (ROOT / "scenarios" / "late-delivery.yaml")
+        .read_bytes()
+        .replace(b"id: late-delivery\n", b"id: my-delivery\n", 1),
+    )
+    assert 'value="my-delivery"' in page(alice.get("/library/import?base=my-delivery"))
+    response = import_msel(alice, base="my-delivery", new_id="my-delivery-2")
+    assert response.status_code == 200, page(response)
+
+
+def test_an_xlsx_msel_imports_too(alice):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Heure", "Plateforme", "Auteur", "Texte FR", "Texte EN", "Action attendue"])
+    sheet["G1"], sheet["H1"] = "Escalader à", "Objectif"
+    sheet.append(["0:05", "microblog", "angry_customer", "Perdu", "Lost", "reply", "", "detect"])
+    out = io.BytesIO()
+    book.save(out)
+    response = import_msel(alice, out.getvalue(), "plan.xlsx")
+    assert response.status_code == 200, page(response)
+    scenario = load_scenario_text(result_yaml(response), "x.yaml")
+    assert [(i.id, i.text.en) for i in scenario.injects] == [("msel-01", "Lost")]
+
+
+def test_another_trainers_upload_is_not_a_base(app, alice):
+    upload(alice, mine().encode())
+    bob = app.test_client()
+    log_in(bob, make_trainer(app, "bob"))
+    response = import_msel(bob, base="mine")
+    assert response.status_code == 400
+    assert "Not a valid choice" in page(response)
