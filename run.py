@@ -32,7 +32,9 @@ def main() -> None:
         shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
         app.config["PUBLIC_URL"] = f"http://{shown_host}:{port}"
     # Drive running sessions (and resume those a previous run left running).
-    socketio.start_background_task(get_runner(app).supervise)
+    runner = get_runner(app)
+    print(f"Session runner {runner.owner} started.", flush=True)
+    socketio.start_background_task(runner.supervise)
     # Everything allocated at start-up lives as long as the process: keep it out of the GC's way.
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host

@@ -54,6 +54,7 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
         app,
         async_mode="gevent",
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        channel=app.config.get("SOCKETIO_CHANNEL", "stormdrill"),
         max_http_buffer_size=64 * 1024,
     )
     init_runner(app)

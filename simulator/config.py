@@ -60,6 +60,7 @@ class Config:
         self.SCENARIO_DIR = env.get("SCENARIO_DIR") or str(PROJECT_ROOT / "scenarios")
         # scale-out: Redis as Flask-SocketIO's message queue between workers
         self.SOCKETIO_MESSAGE_QUEUE = env.get("STORMDRILL_REDIS_URL") or None
+        self.SOCKETIO_CHANNEL = env.get("STORMDRILL_REDIS_CHANNEL") or "stormdrill"
         # the address participants' devices use (join links, QR codes); run.py finds the LAN one
         self.PUBLIC_URL = (env.get("STORMDRILL_PUBLIC_URL") or "").rstrip("/") or None
 

@@ -91,7 +91,10 @@ socket.on("clock", setClock);
 socket.on("ended", setClock);
 socket.on("actions", (payload) => resetActions(payload.actions));
 socket.on("action", (action) => applyAction(action, true));
-socket.on("notice", showNotice);
+socket.on("notice", (notice) => {
+  showNotice(notice);
+  inboxNotice(notice);
+});
 socket.on("moved", () => window.location.reload());
 socket.on("removed", () => {
   socket.disconnect();
@@ -588,6 +591,22 @@ function showNotice(notice) {
   box.append(title, text, close);
   $("[data-notices]").prepend(box);
   if (notice.kind === "call") beep();
+}
+
+function inboxNotice(notice) {
+  const li = document.createElement("li");
+  li.className = "inbox__item inbox__item--notice";
+  const title = document.createElement("strong");
+  title.textContent = notice.kind === "call" ? i18n.call : i18n.notice;
+  const meta = document.createElement("span");
+  meta.className = "muted";
+  meta.textContent = ` ${hms(notice.sim)}`;
+  const text = document.createElement("p");
+  text.textContent = notice.text;
+  li.append(title, meta, text);
+  $("[data-inbox]").prepend(li);
+  unread.inbox += 1;
+  showBadges();
 }
 
 function showToast(text) {

@@ -240,3 +240,28 @@ def test_a_column_can_be_triaged_with_the_keyboard(browser, base_url, trainer_pa
     page.keyboard.press("Enter")
     expect(page.locator('[data-sheet="post"]')).to_be_visible()
     assert axe(page) == []
+
+
+def test_actions_sent_while_offline_are_stored_once_when_back(
+    browser, base_url, trainer_page, live_db
+):
+    trainer = trainer_page
+    _, code = new_session(trainer, "late-delivery", "10.0", ["Rouge"])
+    page = participant(browser, base_url, code, "Lou", 0, "community_manager")
+    trainer.click('[data-do="start"]')
+    page.wait_for_function(
+        "Object.keys(window.stormdrill.received()).length > 0", timeout=30_000
+    )  # connected, posts flowing
+    page.evaluate("window.stormdrill.drop(3000)")
+    expect(page.locator("[data-conn]")).to_have_class(re.compile("conn--down"))
+    page.click('[data-open="chat"]')
+    page.fill("#chat-text", "Envoyé hors ligne")
+    page.press("#chat-text", "Enter")
+    expect(page.locator("#chat-text")).to_have_value("")  # queued, not lost
+    expect(page.locator(".chat__line")).to_contain_text("Envoyé hors ligne", timeout=15_000)
+    page.wait_for_timeout(1000)
+    with sqlite3.connect(live_db) as db:
+        rows = db.execute(
+            "select count(*) from action where type='chat' and text=?", ("Envoyé hors ligne",)
+        ).fetchone()[0]
+    assert rows == 1
