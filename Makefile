@@ -49,6 +49,7 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/storm.py
+	$(BIN)/python bench/debrief.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
