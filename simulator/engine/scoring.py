@@ -168,7 +168,8 @@ def _triage(injects, appeared, keyed) -> Criterion:
             L10n(
                 f"{len(hits)} publication(s) à escalader sur {len(positives)} repérée(s) "
                 f"(rappel {recall:.0%}).",
-                f"{len(hits)} of {len(positives)} must-escalate post(s) flagged (recall {recall:.0%}).",
+                f"{len(hits)} of {len(positives)} must-escalate post(s) flagged "
+                f"(recall {recall:.0%}).",
             ),
             round(15.0 * 0.5 * recall, 2),
             tuple(appeared[i.id].id for i in hits),
@@ -326,7 +327,8 @@ def _quality(scenario: Scenario, keyed, lang: str) -> Criterion:
             reasons.append(
                 Reason(
                     L10n(
-                        f"Élément à proscrire « {hit.phrase} » ({hit.element}) à {_mmss(action.t)}.",
+                        f"Élément à proscrire « {hit.phrase} » ({hit.element}) "
+                        f"à {_mmss(action.t)}.",
                         f"Forbidden “{hit.phrase}” ({hit.element}) at {_mmss(action.t)}.",
                     ),
                     0.0,
@@ -365,10 +367,10 @@ def _quality(scenario: Scenario, keyed, lang: str) -> Criterion:
             reasons.append(
                 Reason(
                     L10n(
-                        f"{verb[0]} d'un commentaire ({action.target}) à {_mmss(action.t)} : on ne "
-                        f"bâillonne pas la conversation.",
-                        f"{verb[1]} a comment ({action.target}) at {_mmss(action.t)}: never gag the "
-                        f"conversation.",
+                        f"{verb[0]} d'un commentaire ({action.target}) à {_mmss(action.t)} : "
+                        f"on ne bâillonne pas la conversation.",
+                        f"{verb[1]} a comment ({action.target}) at {_mmss(action.t)}: "
+                        f"never gag the conversation.",
                     ),
                     -DELETION_PENALTY,
                     (key, action.target or ""),
