@@ -627,3 +627,11 @@ def remove_participant(session_id: int, participant_id: int):
     apply_control(session, {"action": "remove", "participant": participant_id})
     participant = next(p for p in session.participants if p.id == participant_id)
     return jsonify(participant=participant_view(participant))
+
+
+@bp.get(f"/sessions/<{ID}:session_id>/debrief")
+def session_debrief(session_id: int):
+    """The debrief as JSON: ranking, and per team the score with reasons, timeline, injects."""
+    from ..services import debrief as debriefs
+
+    return jsonify(debriefs.session_debrief(_own_session(session_id)))

@@ -300,6 +300,30 @@ CONTROLS: dict[str, tuple[str, dict[str, Schema], list[str]]] = {
     ),
     "end": ("end the session", {}, []),
 }
+SCHEMAS["Debrief"] = {
+    "type": "object",
+    "description": "Ranking, and per team the score with every reason, the timeline (volume, "
+    "negative posts, the same storm unanswered, actions, injects), the injects table, the "
+    "replies with their rubric hits, chat, memos and people.",
+    "required": ["session", "ranking", "teams"],
+    "properties": {
+        "session": {"type": "object"},
+        "ranking": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["team", "total", "criteria"],
+                "properties": {
+                    "team": {"type": "object"},
+                    "total": {"type": "number"},
+                    "criteria": {"type": "object", "additionalProperties": {"type": "number"}},
+                },
+            },
+        },
+        "teams": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
 SCHEMAS["Control"] = {
     "description": "one control: `action` says which, and which other fields it takes",
     "oneOf": [
@@ -522,6 +546,15 @@ PATHS: dict[str, Schema] = {
             "Where the storm stands, per team",
             "sessions",
             {"200": reply("SessionState", "the state"), **errors(404)},
+        ),
+    },
+    "/sessions/{session_id}/debrief": {
+        "parameters": [SESSION_ID],
+        "get": operation(
+            "session_debrief",
+            "The debrief: scores with their reasons, timelines, injects, replies",
+            "sessions",
+            {"200": reply("Debrief", "the debrief"), **errors(404)},
         ),
     },
     "/sessions/{session_id}/controls": {

@@ -160,3 +160,55 @@ def delete(session_id: int):
     svc.delete_session(session)
     flash(gettext("Session deleted."), "info")
     return redirect(url_for("trainer.sessions"))
+
+
+@bp.get("/<int:session_id>/debrief")
+def debrief(session_id: int):
+    from ..services import debrief as debriefs
+
+    session = _own(session_id)
+    data = debriefs.session_debrief(session)
+    return render_template(
+        "trainer/debrief.html",
+        session=session,
+        debrief=data,
+        scenario=svc.scenario_of(session),
+        segments=segments,
+        clock=_clock,
+    )
+
+
+def _clock(t: float | None) -> str:
+    if t is None:
+        return "—"
+    t = int(t)
+    return f"{t // 3600:d}:{t % 3600 // 60:02d}:{t % 60:02d}"
+
+
+def segments(text: str, hits: list[dict]) -> list[tuple[str, str | None, str | None]]:
+    """The text cut at the rubric's hits: (piece, None or "good"/"bad", element id)."""
+    out, at = [], 0
+    for hit in sorted(hits, key=lambda h: h["start"]):
+        if hit["start"] < at:
+            continue
+        out.append((text[at : hit["start"]], None, None))
+        out.append(
+            (text[hit["start"] : hit["end"]], "bad" if hit["forbidden"] else "good", hit["element"])
+        )
+        at = hit["end"]
+    out.append((text[at:], None, None))
+    return [s for s in out if s[0]]
+
+
+@bp.get("/<int:session_id>/debrief.csv")
+def debrief_csv(session_id: int):
+    from ..services import debrief as debriefs
+
+    session = _own(session_id)
+    return Response(
+        debriefs.session_csv(session),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="stormdrill-session-{session.id}.csv"'
+        },
+    )

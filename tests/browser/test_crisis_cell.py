@@ -79,7 +79,7 @@ def test_escalate_draft_approve_and_the_thread_calms(
     trainer.fill("#jump-to", str(int(first.time // 60) - 1))
     trainer.click("[data-jump] button[type=submit]")
     cm.wait_for_function(
-        f"() => window.stormdrill.post({first.post_id!r}) !== null", timeout=60_000
+        f"() => window.stormdrill && window.stormdrill.post({first.post_id!r})", timeout=60_000
     )
     cm.locator("[data-new]:not([hidden])").evaluate_all("bars => bars.forEach(b => b.click())")
 
@@ -111,7 +111,7 @@ def test_escalate_draft_approve_and_the_thread_calms(
     director.click('[data-sheet="inbox"] [data-close]')
 
     # both see the brand's reply in the feed; the other team sees none of it
-    brand_reply = f"""() => Object.keys(window.stormdrill.received())
+    brand_reply = f"""() => window.stormdrill && Object.keys(window.stormdrill.received())
         .filter(id => id.startsWith('brand-'))
         .map(id => window.stormdrill.post(id))
         .some(p => p && p.text === {good!r} && p.parent === {first.post_id!r})"""
@@ -250,7 +250,7 @@ def test_actions_sent_while_offline_are_stored_once_when_back(
     page = participant(browser, base_url, code, "Lou", 0, "community_manager")
     trainer.click('[data-do="start"]')
     page.wait_for_function(
-        "Object.keys(window.stormdrill.received()).length > 0", timeout=30_000
+        "window.stormdrill && Object.keys(window.stormdrill.received()).length > 0", timeout=30_000
     )  # connected, posts flowing
     page.evaluate("window.stormdrill.drop(3000)")
     expect(page.locator("[data-conn]")).to_have_class(re.compile("conn--down"))

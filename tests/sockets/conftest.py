@@ -7,6 +7,7 @@ import pytest
 from simulator.extensions import db, socketio
 from simulator.models import Trainer
 from simulator.runner import get_runner
+from simulator.services import actions as acts
 from simulator.services import sessions as svc
 
 MINIMAL = Path(__file__).resolve().parents[1] / "engine" / "data" / "minimal.yaml"
@@ -99,3 +100,34 @@ def runner(app, wall):
 def events(sio, namespace="/play", name=None):
     got = sio.get_received(namespace)
     return [e for e in got if name is None or e["name"] == name]
+
+
+def _control(sock, **data):
+    return sock.emit("control", data, namespace="/trainer", callback=True)
+
+
+def _tick(app, runner, session_id, seconds):
+    runner.now.t += seconds
+    with app.app_context():
+        return runner.claim(session_id).tick(runner.now.t)
+
+
+@pytest.fixture
+def running(app, drill, join, trainer_socket, runner):
+    """A running drill, past the first complaint; Ana (community manager) and Cléo (director)
+    in Red, Bob in Blue."""
+    red = join("Ana", 0, "community_manager")
+    director = join("Cléo", 0, "comms_director")
+    blue = join("Bob", 1, "community_manager")
+    _control(trainer_socket, session=drill["id"], action="start")
+    _tick(app, runner, drill["id"], 40)  # 400 simulated seconds: the first complaint is out
+    for _, _, sio in (red, director, blue):
+        sio.get_received("/play")
+    acts._recent.clear()
+    return {
+        "red": red[2],
+        "director": director[2],
+        "blue": blue[2],
+        "drill": drill,
+        "trainer": trainer_socket,
+    }

@@ -14,27 +14,6 @@ from .test_drill import control, tick
 GOOD = "Nous sommes désolés pour ce retard. Nous travaillons à livrer votre colis aujourd'hui."
 
 
-@pytest.fixture
-def running(app, drill, join, trainer_socket, runner):
-    """A running drill, past the first complaint; Ana (community manager) and Cléo (director)
-    in Red, Bob in Blue."""
-    red = join("Ana", 0, "community_manager")
-    director = join("Cléo", 0, "comms_director")
-    blue = join("Bob", 1, "community_manager")
-    control(trainer_socket, session=drill["id"], action="start")
-    tick(app, runner, drill["id"], 40)  # 400 simulated seconds: the first complaint is out
-    for _, _, sio in (red, director, blue):
-        sio.get_received("/play")
-    acts._recent.clear()
-    return {
-        "red": red[2],
-        "director": director[2],
-        "blue": blue[2],
-        "drill": drill,
-        "trainer": trainer_socket,
-    }
-
-
 def act(sio, **data):
     return sio.emit("action", data, namespace="/play", callback=True)
 

@@ -4,7 +4,7 @@ from simulator.extensions import db, socketio
 from simulator.models import DrillSession, PostRecord
 from simulator.services import sessions as svc
 
-from .conftest import events
+from .conftest import _tick, events
 
 
 def control(sock, **data):
@@ -13,9 +13,7 @@ def control(sock, **data):
 
 def tick(app, runner, session_id, seconds):
     """Move the wall clock and let the runner do one tick (outside any request)."""
-    runner.now.t += seconds
-    with app.app_context():
-        return runner.claim(session_id).tick(runner.now.t)
+    return _tick(app, runner, session_id, seconds)
 
 
 def test_a_participant_gets_a_snapshot_on_connect(join, drill):

@@ -1,0 +1,360 @@
+"""The debrief: each team's score with its reasons, the storm against what the team did, the
+injects, the replies with their rubric hits, the team's chat and memos; and a CSV of it all.
+
+Reads the record (posts sent, actions stored, controls); the only thing computed anew is the
+counterfactual storm (the same storm with none of the team's actions), cached per session.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+
+from ..engine.actions import Action
+from ..engine.rubric import assess
+from ..engine.scoring import Score, negative_curve, score
+from ..engine.storm import Author, Post, Storm, thread_of
+from ..extensions import db
+from ..models import ActionRecord, DrillSession, PostRecord, Team
+from . import actions as acts
+from . import sessions as svc
+
+CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _post(data: dict[str, Any]) -> Post:
+    return Post(**{**data, "author": Author(**data["author"])})
+
+
+def team_posts(team: Team) -> list[Post]:
+    rows = db.session.scalars(
+        select(PostRecord.data).where(PostRecord.team_id == team.id).order_by(PostRecord.id)
+    )
+    return [_post(d) for d in rows]
+
+
+def team_actions(team: Team) -> list[ActionRecord]:
+    return acts.team_actions(team.id)
+
+
+def _engine_actions(records: Iterable[ActionRecord]) -> list[Action]:
+    return [
+        acts.engine_action(r, r.applied_t if r.applied_t is not None else r.sim_t)
+        for r in records
+        if r.engine
+    ]
+
+
+def _controls(session: DrillSession, team: Team) -> tuple[Action, ...]:
+    return tuple(
+        svc.control_action(c, c.applied_t if c.applied_t is not None else c.sim_t)
+        for c in svc.storm_controls(session.id)
+        if c.team_id in (None, team.id)
+    )
+
+
+@lru_cache(maxsize=32)
+def _counterfactual(
+    yaml_hash: int,
+    seed: int,
+    lang: str,
+    until: float,
+    controls: tuple[Action, ...],
+    session_id: int,
+) -> tuple[Post, ...]:
+    session = db.session.get(DrillSession, session_id)
+    storm = Storm(svc.scenario_of(session), seed, lang, controls)
+    return tuple(storm.advance(until))
+
+
+def counterfactual(session: DrillSession, team: Team) -> tuple[Post, ...]:
+    """The team's storm with the trainer's controls but none of the team's actions."""
+    return _counterfactual(
+        hash(session.scenario_yaml),
+        session.seed,
+        session.lang,
+        team.emitted_until,
+        _controls(session, team),
+        session.id,
+    )
+
+
+def team_score(session: DrillSession, team: Team) -> tuple[Score, list[Post], list[ActionRecord]]:
+    posts = team_posts(team)
+    records = team_actions(team)
+    authors = {f"p{r.id}": r.participant.name for r in records}
+    result = score(
+        svc.scenario_of(session),
+        posts,
+        _engine_actions(records),
+        counterfactual(session, team),
+        session.lang,
+        authors,
+    )
+    return result, posts, records
+
+
+def score_view(result: Score, lang: str) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "max": result.max,
+        "containment": result.containment,
+        "people": dict(result.people),
+        "criteria": [
+            {
+                "id": c.id,
+                "label": c.label(lang),
+                "points": c.points,
+                "max": c.max,
+                "reasons": [
+                    {"text": r.text(lang), "points": r.points, "evidence": list(r.evidence)}
+                    for r in c.reasons
+                ],
+            }
+            for c in result.criteria
+        ],
+    }
+
+
+def _timeline(posts: list[Post], baseline: Iterable[Post], records, scenario) -> dict[str, Any]:
+    volume: dict[int, int] = {}
+    for p in posts:
+        volume[int(p.t // 60)] = volume.get(int(p.t // 60), 0) + 1
+    negative = negative_curve(posts)
+    alone = negative_curve(baseline)
+    last = max([*volume, *alone, 0])
+    return {
+        "minutes": list(range(last + 1)),
+        "volume": [volume.get(m, 0) for m in range(last + 1)],
+        "negative": [negative.get(m, 0) for m in range(last + 1)],
+        "unanswered_negative": [alone.get(m, 0) for m in range(last + 1)],
+        "actions": [
+            {"t": round(r.sim_t, 3), "type": r.type, "by": r.participant.name}
+            for r in records
+            if r.type not in ("chat", "approve", "reject") and r.status != "draft"
+        ],
+        "injects": [
+            {"t": p.t, "id": p.inject} for p in posts if p.inject and p.id.startswith("i-")
+        ],
+        "phases": [
+            {"start": ph.start, "title": ph.title.fr, "title_en": ph.title.en}
+            for ph in scenario.phases
+        ],
+    }
+
+
+def _inject_table(scenario, posts, records) -> list[dict[str, Any]]:
+    rows = []
+    for p in posts:
+        if not (p.inject and p.id.startswith("i-")):
+            continue
+        inject = next((i for i in scenario.injects if i.id == p.inject), None)
+        if inject is None:
+            continue
+        mine = [r for r in records if r.target and thread_of(r.target) == thread_of(p.id)]
+        seen = min((r.sim_t for r in mine), default=None)
+        escalations = [r for r in mine if r.type == "escalate"]
+        answers = [r.sim_t for r in mine if r.type in ("reply", "dm") and r.engine]
+        answered = min(answers, default=None)
+        deadline = p.t + inject.deadline if inject.deadline is not None else None
+        expects_answer = bool({"reply", "dm", "holding_statement"} & set(inject.expected_actions))
+        rows.append(
+            {
+                "inject": inject.id,
+                "post": p.id,
+                "text": p.text,
+                "appeared": p.t,
+                "first_seen": seen,
+                "must_escalate_to": inject.must_escalate_to,
+                "escalated": [
+                    {"role": r.role, "t": r.sim_t, "severity": r.severity} for r in escalations
+                ],
+                "answered": answered,
+                "deadline": deadline,
+                "expects_answer": expects_answer,
+                "on_time": (deadline is None or answered <= deadline)
+                if answered is not None
+                else None,
+            }
+        )
+    return rows
+
+
+def _replies(scenario, records, lang) -> list[dict[str, Any]]:
+    out = []
+    for r in records:
+        if r.type not in ("reply", "dm", "holding_statement") or r.status == "approved":
+            continue
+        verdict = assess(scenario.rubric, r.text, lang)
+        out.append(
+            {
+                "id": r.id,
+                "t": r.sim_t,
+                "type": r.type,
+                "status": r.status,
+                "by": r.participant.name,
+                "target": r.target,
+                "text": r.text,
+                "verdict": verdict.verdict,
+                "hits": [
+                    {"start": h.start, "end": h.end, "element": h.element, "forbidden": False}
+                    for h in verdict.required
+                ]
+                + [
+                    {"start": h.start, "end": h.end, "element": h.element, "forbidden": True}
+                    for h in verdict.forbidden
+                ],
+            }
+        )
+    return out
+
+
+def team_debrief(session: DrillSession, team: Team) -> dict[str, Any]:
+    scenario = svc.scenario_of(session)
+    result, posts, records = team_score(session, team)
+    people: dict[str, dict[str, Any]] = {}
+    for r in records:
+        person = people.setdefault(
+            r.participant.name, {"role": r.participant.role, "actions": 0, "points": 0.0}
+        )
+        person["actions"] += 1
+    for name, points in result.people.items():
+        people.setdefault(name, {"role": None, "actions": 0, "points": 0.0})["points"] = points
+    return {
+        "team": {"id": team.id, "name": team.name},
+        "score": score_view(result, session.lang),
+        "timeline": _timeline(posts, counterfactual(session, team), records, scenario),
+        "injects": _inject_table(scenario, posts, records),
+        "replies": _replies(scenario, records, session.lang),
+        "chat": [
+            {"t": r.sim_t, "by": r.participant.name, "text": r.text}
+            for r in records
+            if r.type == "chat"
+        ],
+        "memos": [
+            {"t": r.sim_t, "by": r.participant.name, "text": r.text}
+            for r in records
+            if r.type == "memo"
+        ],
+        "people": people,
+        "posts": len(posts),
+    }
+
+
+def session_debrief(session: DrillSession) -> dict[str, Any]:
+    teams = [team_debrief(session, t) for t in session.teams]
+    ranking = sorted(teams, key=lambda d: -d["score"]["total"])
+    return {
+        "session": {
+            "id": session.id,
+            "name": session.name,
+            "lang": session.lang,
+            "status": session.status,
+            "scenario": session.scenario_slug,
+        },
+        "ranking": [
+            {
+                "team": d["team"],
+                "total": d["score"]["total"],
+                "criteria": {c["id"]: c["points"] for c in d["score"]["criteria"]},
+            }
+            for d in ranking
+        ],
+        "teams": teams,
+    }
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that French Excel reads as text, never as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA) else text
+
+
+def session_csv(session: DrillSession) -> bytes:
+    """Every event: posts each team saw, their actions, their scores. UTF-8 with BOM, `;`."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        ["team", "event", "t", "clock", "platform", "kind", "who", "target", "text", "detail"]
+    )
+    for team in session.teams:
+        result, posts, records = team_score(session, team)
+        events = [
+            (
+                p.t,
+                0,
+                [
+                    "post",
+                    p.t,
+                    p.platform,
+                    p.kind,
+                    f"{p.author.name} {p.author.handle}",
+                    p.parent,
+                    p.text,
+                    f"{p.sentiment}{' inject=' + p.inject if p.inject else ''}"
+                    f"{' cause=' + p.cause if p.cause else ''}",
+                ],
+            )
+            for p in posts
+        ]
+        events += [
+            (
+                r.sim_t,
+                1,
+                [
+                    "action",
+                    r.sim_t,
+                    "",
+                    r.type,
+                    r.participant.name,
+                    r.target,
+                    r.text,
+                    " ".join(
+                        x
+                        for x in (
+                            r.role or "",
+                            f"severity={r.severity}" if r.severity else "",
+                            r.tag or "",
+                            r.status,
+                        )
+                        if x
+                    ),
+                ],
+            )
+            for r in records
+        ]
+        for _, _, row in sorted(events, key=lambda e: (e[0], e[1])):
+            t = row[1]
+            writer.writerow(
+                [_cell(team.name), row[0], f"{t:.3f}", _clock(t), *(_cell(v) for v in row[2:])]
+            )
+        for c in result.criteria:
+            for reason in c.reasons:
+                writer.writerow(
+                    [
+                        _cell(team.name),
+                        "score",
+                        "",
+                        "",
+                        "",
+                        c.id,
+                        "",
+                        "",
+                        _cell(reason.text(session.lang)),
+                        f"{reason.points:g}",
+                    ]
+                )
+        writer.writerow(
+            [_cell(team.name), "score", "", "", "", "total", "", "", "", f"{result.total:g}"]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _clock(t: float) -> str:
+    t = int(t)
+    return f"{t // 3600:d}:{t % 3600 // 60:02d}:{t % 60:02d}"

@@ -1,0 +1,84 @@
+"""The debrief of a played session: scores with reasons, the CSV export and the JSON API."""
+
+import csv
+import io
+
+from simulator.extensions import db
+from simulator.models import DrillSession
+from simulator.services import debrief as debriefs
+
+from .conftest import login
+from .test_actions import GOOD, act
+from .test_drill import control, tick
+
+
+def play(app, running, runner):
+    red = running["red"]
+    act(red, key="m", type="memo", text="Point de situation pour tous")
+    act(
+        red, key="e", type="escalate", target="i-first-complaint", role="comms_director", severity=2
+    )
+    act(
+        running["director"],
+        key="r",
+        type="reply",
+        target="i-first-complaint",
+        text='=HYPERLINK("http://x") ' + GOOD,
+    )
+    act(red, key="c", type="chat", text="@Cléo je prends le forum")
+    tick(app, runner, running["drill"]["id"], 60)
+    control(running["trainer"], session=running["drill"]["id"], action="end")
+
+
+def test_the_debrief_ranks_teams_and_explains_scores(app, running, runner):
+    play(app, running, runner)
+    with app.app_context():
+        session = db.session.get(DrillSession, running["drill"]["id"])
+        data = debriefs.session_debrief(session)
+    red, blue = data["teams"]
+    assert [r["team"]["name"] for r in data["ranking"]] == ["Red", "Blue"]
+    assert red["score"]["total"] > blue["score"]["total"]
+    internal = next(c for c in red["score"]["criteria"] if c["id"] == "internal")
+    assert internal["points"] == 10 and "Note interne" in internal["reasons"][0]["text"]
+    first = next(i for i in red["injects"] if i["inject"] == "first-complaint")
+    assert first["escalated"][0]["role"] == "comms_director" and first["answered"] is not None
+    (reply,) = red["replies"]
+    assert reply["verdict"] == "good" and any(not h["forbidden"] for h in reply["hits"])
+    assert [m["text"] for m in red["chat"]] == ["@Cléo je prends le forum"]
+    assert blue["replies"] == [] and blue["score"]["containment"] == 0.0
+    assert len(red["timeline"]["minutes"]) == len(red["timeline"]["unanswered_negative"])
+
+
+def test_the_debrief_page_and_csv(app, running, runner):
+    play(app, running, runner)
+    client = app.test_client()
+    with app.app_context():
+        trainer_id = db.session.get(DrillSession, running["drill"]["id"]).trainer_id
+    login(client, trainer_id)
+    sid = running["drill"]["id"]
+    page = client.get(f"/trainer/{sid}/debrief").get_data(as_text=True)
+    assert "Red" in page and "Blue" in page and '<mark class="hit hit--good"' in page
+    assert "@Cléo je prends le forum" in page
+    response = client.get(f"/trainer/{sid}/debrief.csv")
+    assert response.mimetype == "text/csv" and response.data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["team", "event", "t"]
+    reply = next(r for r in rows if r[1] == "action" and r[5] == "reply")
+    assert reply[8].startswith("'=HYPERLINK")  # never a formula in Excel
+    assert any(r[1] == "score" and r[5] == "total" for r in rows)
+    assert any(r[1] == "post" for r in rows)
+
+
+def test_another_trainer_cannot_read_the_debrief(app, running):
+    from simulator.models import Trainer
+
+    with app.app_context():
+        other = Trainer(name="eve", password_hash="x")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    client = app.test_client()
+    login(client, other_id)
+    sid = running["drill"]["id"]
+    assert client.get(f"/trainer/{sid}/debrief").status_code == 404
+    assert client.get(f"/trainer/{sid}/debrief.csv").status_code == 404
