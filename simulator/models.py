@@ -92,6 +92,8 @@ class DrillSession(db.Model):
     # which worker drives it (scale-out: exactly one), until when its lease holds
     runner_id: Mapped[str | None] = mapped_column(String(64), default=None)
     runner_until: Mapped[float] = mapped_column(Float, default=0.0)
+    # the trainer released the hot wash: participants see their own team's debrief
+    hotwash: Mapped[bool] = mapped_column(Boolean, default=False)
 
     teams: Mapped[list[Team]] = relationship(
         back_populates="session", order_by="Team.position", cascade="all, delete-orphan"
@@ -212,3 +214,58 @@ class ActionRecord(db.Model):
     participant: Mapped[Participant] = relationship()
 
     __table_args__ = (UniqueConstraint("participant_id", "key"),)
+
+
+class ScoreOverride(db.Model):
+    """A facilitator's correction of one criterion of one team's score, with the reason."""
+
+    __tablename__ = "score_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    criterion: Mapped[str] = mapped_column(String(32))
+    points: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainer.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class AarRating(db.Model):
+    """HSEEP after-action rating of one objective for one team: P, S, M or U."""
+
+    __tablename__ = "aar_rating"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    objective: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[str] = mapped_column(String(1))
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    __table_args__ = (UniqueConstraint("team_id", "objective"),)
+
+
+class AarItem(db.Model):
+    """A strength, an area for improvement, or an improvement-plan action (owner, due date)."""
+
+    __tablename__ = "aar_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # strength improvement plan
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(80), default="")
+    due: Mapped[str] = mapped_column(String(10), default="")  # YYYY-MM-DD
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ShareLink(db.Model):
+    """A read-only link to a session's debrief, for people without an account. Revocable."""
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("drill_session.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
