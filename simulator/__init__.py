@@ -14,12 +14,15 @@ from .i18n import select_locale
 from .models import Trainer
 from .runner import init_app as init_runner
 from .sockets import register as register_sockets
+from .web.aar import bp as aar_bp  # aar (helper)
 from .web.api import bp as api_bp  # api (helper)
 from .web.auth import bp as auth_bp
 from .web.auth import init_auth
+from .web.fork import bp as fork_bp
 from .web.library import bp as library_bp
 from .web.main import bp as main_bp
 from .web.play import bp as play_bp
+from .web.shared import bp as shared_bp  # shared (helper)
 from .web.trainer import bp as trainer_bp
 
 
@@ -63,7 +66,10 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
     app.register_blueprint(auth_bp)
     app.register_blueprint(library_bp, url_prefix="/library")
     app.register_blueprint(trainer_bp, url_prefix="/trainer")
+    app.register_blueprint(aar_bp, url_prefix="/trainer")  # aar (helper)
+    app.register_blueprint(fork_bp, url_prefix="/trainer")
     app.register_blueprint(play_bp)
+    app.register_blueprint(shared_bp)  # shared (helper)
     app.register_blueprint(api_bp, url_prefix="/api/v1")  # api (helper)
     csrf.exempt(api_bp)  # api (helper): token-authenticated, no cookies, no CSRF
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -93,7 +94,7 @@ class DrillSession(db.Model):
     runner_id: Mapped[str | None] = mapped_column(String(64), default=None)
     runner_until: Mapped[float] = mapped_column(Float, default=0.0)
     # the trainer released the hot wash: participants see their own team's debrief
-    hotwash: Mapped[bool] = mapped_column(Boolean, default=False)
+    hotwash: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     teams: Mapped[list[Team]] = relationship(
         back_populates="session", order_by="Team.position", cascade="all, delete-orphan"
@@ -117,7 +118,7 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(Integer, default=0)
     seq: Mapped[int] = mapped_column(Integer, default=0)  # last batch sequence number sent
-    action_seq: Mapped[int] = mapped_column(Integer, default=0)  # last action number stored
+    action_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     emitted_until: Mapped[float] = mapped_column(Float, default=0.0)  # storm advanced to
     volume: Mapped[float] = mapped_column(Float, default=1.0)
     aggression: Mapped[float] = mapped_column(Float, default=0.0)

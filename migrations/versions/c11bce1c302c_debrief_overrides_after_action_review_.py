@@ -75,7 +75,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_score_override_team_id'), ['team_id'], unique=False)
 
     with op.batch_alter_table('drill_session', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('hotwash', sa.Boolean(), nullable=False))
+        batch_op.add_column(sa.Column('hotwash', sa.Boolean(), nullable=False, server_default=sa.false()))
 
     # ### end Alembic commands ###
 

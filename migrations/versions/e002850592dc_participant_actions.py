@@ -46,7 +46,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_action_team_id'), ['team_id'], unique=False)
 
     with op.batch_alter_table('team', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('action_seq', sa.Integer(), nullable=False))
+        batch_op.add_column(sa.Column('action_seq', sa.Integer(), nullable=False, server_default='0'))
 
     # ### end Alembic commands ###
 

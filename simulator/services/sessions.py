@@ -170,10 +170,14 @@ def team_of(session: DrillSession, team_id: int | None) -> Team | None:
 
 def delete_session(session: DrillSession) -> None:
     """Delete a session that has not started or has ended, with everything it recorded."""
+    from ..models import AarItem, AarRating, ActionRecord, ScoreOverride, ShareLink
+
     team_ids = [t.id for t in session.teams]
     if team_ids:
-        db.session.execute(delete(PostRecord).where(PostRecord.team_id.in_(team_ids)))
+        for model in (PostRecord, ActionRecord, ScoreOverride, AarRating, AarItem):
+            db.session.execute(delete(model).where(model.team_id.in_(team_ids)))
     db.session.execute(delete(Control).where(Control.session_id == session.id))
+    db.session.execute(delete(ShareLink).where(ShareLink.session_id == session.id))
     db.session.delete(session)
     db.session.commit()
 

@@ -164,10 +164,12 @@ def delete(session_id: int):
 
 @bp.get("/<int:session_id>/debrief")
 def debrief(session_id: int):
+    from ..services import aar
     from ..services import debrief as debriefs
 
     session = _own(session_id)
     data = debriefs.session_debrief(session)
+    data = aar.decorate(session, data)  # aar (helper)
     return render_template(
         "trainer/debrief.html",
         session=session,

@@ -95,6 +95,17 @@ socket.on("notice", (notice) => {
   showNotice(notice);
   inboxNotice(notice);
 });
+socket.on("hotwash", ({ url }) => showHotwash(url));
+if (data.hotwash) showHotwash(data.hotwash);
+function showHotwash(url) {
+  if ($("[data-hotwash]")) return;
+  const link = Object.assign(document.createElement("a"), {
+    href: url, className: "button button--primary", textContent: i18n.hotwash,
+  });
+  link.dataset.hotwash = "";
+  $("[data-ended]").append(link);
+  $("[data-ended]").hidden = false;
+}
 socket.on("moved", () => window.location.reload());
 socket.on("removed", () => {
   socket.disconnect();

@@ -82,3 +82,19 @@ def test_another_trainer_cannot_read_the_debrief(app, running):
     sid = running["drill"]["id"]
     assert client.get(f"/trainer/{sid}/debrief").status_code == 404
     assert client.get(f"/trainer/{sid}/debrief.csv").status_code == 404
+
+
+def test_an_ended_session_is_deleted_with_everything_it_recorded(app, running, runner):
+    from simulator.models import ActionRecord, PostRecord, ShareLink
+    from simulator.services import sessions as svc
+    from simulator.services import sharing
+
+    play(app, running, runner)
+    with app.app_context():
+        session = db.session.get(DrillSession, running["drill"]["id"])
+        sharing.create_link(session)
+        svc.delete_session(session)
+        assert db.session.query(ActionRecord).count() == 0
+        assert db.session.query(PostRecord).count() == 0
+        assert db.session.query(ShareLink).count() == 0
+        assert db.session.get(DrillSession, running["drill"]["id"]) is None

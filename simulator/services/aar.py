@@ -1,0 +1,280 @@
+"""Facilitators' corrections and the after-action review (HSEEP) of each team.
+
+Score overrides: a facilitator sets one criterion's points, with a note; every override is
+kept, the latest per criterion counts, and the debrief shows it beside the engine's points.
+The after-action review rates each scenario objective P, S, M or U, lists strengths and areas
+for improvement, and an improvement plan (action, owner, due date).
+
+The only module that commits these. `decorate()` adds all of it to a session debrief.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ..engine.scenario import Inject, Scenario
+from ..extensions import db
+from ..models import AarItem, AarRating, DrillSession, ScoreOverride, Team, Trainer
+from . import sessions as svc
+
+RATINGS = ("P", "S", "M", "U")  # with no, some, major challenges; unable to be performed
+KINDS = ("strength", "improvement", "plan")
+THRESHOLDS = ((85.0, "P"), (65.0, "S"), (40.0, "M"))  # percentage at least -> rating
+MAX_TEXT = 2000
+MAX_OWNER = 80
+DUE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class AarError(ValueError):
+    """A request that cannot be done; `code` is for programs, the message for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _text(value: str | None, code: str, required: bool, limit: int = MAX_TEXT) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise AarError(code, f"{code.removesuffix('_required')} is required")
+    if len(text) > limit:
+        raise AarError("too_long", f"at most {limit} characters")
+    return text
+
+
+# -- score overrides -------------------------------------------------------------------------
+
+
+def _maxima(team: Team) -> dict[str, float]:
+    from .debrief import team_score
+
+    result, _, _ = team_score(team.session, team)
+    return {c.id: c.max for c in result.criteria}
+
+
+def override(
+    trainer: Trainer, team: Team, criterion: str, points: float | str, note: str
+) -> ScoreOverride:
+    """Set one criterion's points for a team, 0 to the criterion's maximum, with a note."""
+    if team.session.trainer_id != trainer.id:
+        raise AarError("not_yours", "not your session")
+    maxima = _maxima(team)
+    if criterion not in maxima:
+        raise AarError("bad_criterion", f"no criterion {criterion!r}")
+    try:
+        value = float(points)
+    except (TypeError, ValueError):
+        raise AarError("bad_points", "points must be a number") from None
+    if not 0.0 <= value <= maxima[criterion]:  # also refuses NaN
+        raise AarError("bad_points", f"points must be between 0 and {maxima[criterion]:g}")
+    row = ScoreOverride(
+        team_id=team.id,
+        criterion=criterion,
+        points=round(value, 2),
+        note=_text(note, "note_required", required=True),
+        trainer_id=trainer.id,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def overrides_for(team: Team) -> list[ScoreOverride]:
+    """Every override of the team's score, oldest first (kept, never replaced)."""
+    return list(
+        db.session.scalars(
+            select(ScoreOverride).where(ScoreOverride.team_id == team.id).order_by(ScoreOverride.id)
+        )
+    )
+
+
+def apply_overrides(view: Mapping[str, Any], overrides: Iterable[ScoreOverride]) -> dict[str, Any]:
+    """A new score view: overridden criteria carry the facilitator's points, the engine's
+    (`original`) and the note (`override`); the total is the sum of the criteria again."""
+    latest = {o.criterion: o for o in overrides}  # oldest first: the last one wins
+    out = copy.deepcopy(dict(view))
+    for c in out["criteria"]:
+        o = latest.get(c["id"])
+        if o is None:
+            continue
+        c["override"] = {
+            "points": o.points,
+            "original": c["points"],
+            "note": o.note,
+            "at": o.created_at.isoformat() if o.created_at else None,
+        }
+        c["original"] = c["points"]
+        c["points"] = o.points
+    out["total"] = round(sum(c["points"] for c in out["criteria"]), 2)
+    return out
+
+
+# -- after-action review ---------------------------------------------------------------------
+
+
+def _criteria_of(inject: Inject) -> set[str]:
+    related = {"detection"}
+    if inject.must_escalate_to:
+        related |= {"triage", "escalation"}
+    if {"reply", "dm", "holding_statement"} & set(inject.expected_actions):
+        related |= {"response", "quality"}
+    if "memo" in inject.expected_actions:
+        related.add("internal")
+    return related
+
+
+def _rating(percentage: float) -> str:
+    return next((r for floor, r in THRESHOLDS if percentage >= floor), "U")
+
+
+def suggest(team_debrief: Mapping[str, Any], scenario: Scenario) -> dict[str, str]:
+    """A suggested P/S/M/U rating per objective, from the team's (overridden) score.
+
+    An objective is tested by the injects whose `objective` names it. Each inject points to
+    the criteria it exercises: detection always; triage and escalation if it must be
+    escalated; response time and reply quality if it expects a reply, a DM or a holding
+    statement; internal communication if it expects a memo. The objective's percentage is
+    the points over the maximum of those criteria together; an objective no inject tests
+    takes the team's overall percentage. At least 85 % is P, 65 % S, 40 % M, below that U.
+    """
+    criteria = {c["id"]: c for c in team_debrief["score"]["criteria"]}
+    total = team_debrief["score"]["total"]
+    overall = 100.0 * total / team_debrief["score"]["max"] if team_debrief["score"]["max"] else 0
+    out = {}
+    for objective in scenario.objectives:
+        related: set[str] = set()
+        for inject in scenario.injects:
+            if inject.objective == objective.id:
+                related |= _criteria_of(inject)
+        chosen = [criteria[c] for c in sorted(related) if c in criteria]
+        most = sum(c["max"] for c in chosen)
+        share = 100.0 * sum(c["points"] for c in chosen) / most if most else overall
+        out[objective.id] = _rating(share)
+    return out
+
+
+def _objectives(team: Team) -> set[str]:
+    return {o.id for o in svc.scenario_of(team.session).objectives}
+
+
+def rate(team: Team, objective: str, rating: str, note: str = "") -> AarRating:
+    """Set the facilitator's rating of one objective (P, S, M or U), with an optional note."""
+    if objective not in _objectives(team):
+        raise AarError("bad_objective", f"no objective {objective!r} in this scenario")
+    rating = (rating or "").strip().upper()
+    if rating not in RATINGS:
+        raise AarError("bad_rating", "the rating must be P, S, M or U")
+    note = _text(note, "note", required=False)
+    row = db.session.scalar(
+        select(AarRating).where(AarRating.team_id == team.id, AarRating.objective == objective)
+    )
+    if row is None:
+        row = AarRating(team_id=team.id, objective=objective)
+        db.session.add(row)
+    row.rating, row.note, row.updated_at = rating, note, datetime.now(UTC)
+    db.session.commit()
+    return row
+
+
+def _due(value: str | None) -> str:
+    due = (value or "").strip()
+    if not due:
+        return ""
+    try:
+        if not DUE.fullmatch(due):
+            raise ValueError
+        date.fromisoformat(due)
+    except ValueError:
+        raise AarError("bad_due", "the due date must be YYYY-MM-DD") from None
+    return due
+
+
+def add_item(team: Team, kind: str, text: str, owner: str = "", due: str = "") -> AarItem:
+    """Add a strength, an area for improvement, or a plan action; only a plan action has an
+    owner and a due date (given to other kinds, they are refused)."""
+    if kind not in KINDS:
+        raise AarError("bad_kind", "the kind must be strength, improvement or plan")
+    owner = _text(owner, "owner", required=False, limit=MAX_OWNER)
+    due = _due(due)
+    if kind != "plan" and (owner or due):
+        raise AarError("bad_kind", "only a plan action has an owner and a due date")
+    row = AarItem(
+        team_id=team.id,
+        kind=kind,
+        text=_text(text, "text_required", required=True),
+        owner=owner,
+        due=due,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def delete_item(team: Team, item_id: int) -> None:
+    item = db.session.get(AarItem, item_id)
+    if item is None or item.team_id != team.id:
+        raise AarError("no_item", "no such item for this team")
+    db.session.delete(item)
+    db.session.commit()
+
+
+def items_of(team: Team) -> list[AarItem]:
+    return list(
+        db.session.scalars(select(AarItem).where(AarItem.team_id == team.id).order_by(AarItem.id))
+    )
+
+
+def ratings_of(team: Team) -> dict[str, AarRating]:
+    rows = db.session.scalars(select(AarRating).where(AarRating.team_id == team.id))
+    return {r.objective: r for r in rows}
+
+
+# -- the debrief, decorated ------------------------------------------------------------------
+
+
+def decorate(session: DrillSession, debrief: Mapping[str, Any]) -> dict[str, Any]:
+    """The session debrief with overrides applied (scores and ranking) and each team's AAR:
+    `aar` = {"ratings": {objective: {title, suggested, rating, note}}, "items": [...]}."""
+    scenario = svc.scenario_of(session)
+    teams = []
+    for data in debrief["teams"]:
+        team = svc.team_of(session, data["team"]["id"])
+        data = {**data, "score": apply_overrides(data["score"], overrides_for(team))}
+        suggested = suggest(data, scenario)
+        rated = ratings_of(team)
+        data["aar"] = {
+            "ratings": {
+                o.id: {
+                    "title": o.title(session.lang),
+                    "suggested": suggested[o.id],
+                    "rating": rated[o.id].rating if o.id in rated else None,
+                    "note": rated[o.id].note if o.id in rated else "",
+                }
+                for o in scenario.objectives
+            },
+            "items": [
+                {"id": i.id, "kind": i.kind, "text": i.text, "owner": i.owner, "due": i.due}
+                for i in items_of(team)
+            ],
+        }
+        teams.append(data)
+    ranking = sorted(teams, key=lambda d: -d["score"]["total"])
+    return {
+        **debrief,
+        "teams": teams,
+        "ranking": [
+            {
+                "team": d["team"],
+                "total": d["score"]["total"],
+                "criteria": {c["id"]: c["points"] for c in d["score"]["criteria"]},
+            }
+            for d in ranking
+        ],
+    }

@@ -1,0 +1,125 @@
+"""The debrief in Chromium: the trainer reads it, shares it with a link that works without an
+account (until revoked), and releases the hot wash, where each participant sees their own team."""
+
+import re
+import sqlite3
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def participant(browser, base_url, code, name, team, role="community_manager"):
+    context = browser.new_context(
+        base_url=base_url, locale="fr-FR", viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    page.goto(f"/join/{code}")
+    page.fill("#name", name)
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/play$"))
+    page.select_option("#team-choice", index=team)
+    page.select_option("#role-choice", role)
+    page.click("[data-choose] button[type=submit]")
+    expect(page.locator("[data-feed]")).to_be_visible()
+    return page
+
+
+def new_session(trainer, scenario, speed, teams):
+    trainer.goto("/trainer/new")
+    trainer.select_option("#scenario", scenario)
+    trainer.select_option("#speed", speed)
+    trainer.fill("#teams", "\n".join(teams))
+    trainer.click("#submit")
+    trainer.wait_for_url(re.compile(r"/trainer/\d+$"))
+    return int(trainer.url.rsplit("/", 1)[1]), trainer.inner_text("[data-join-code]")
+
+
+def wait_for_row(live_db, sql, args, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with sqlite3.connect(live_db) as db:
+            row = db.execute(sql, args).fetchone()
+        if row:
+            return row
+        time.sleep(0.2)
+    pytest.fail(f"no row for {sql} {args}")
+
+
+def test_debrief_share_link_and_hot_wash(browser, base_url, trainer_page, live_db, shoot):
+    trainer = trainer_page
+    session_id, code = new_session(trainer, "late-delivery", "30.0", ["Rouge", "Bleu"])
+    ana = participant(browser, base_url, code, "Ana", 0)
+    bob = participant(browser, base_url, code, "Bob", 1)
+    with sqlite3.connect(live_db) as db:
+        teams = dict(db.execute("select name, id from team where session_id=?", (session_id,)))
+
+    # Ana writes a memo to staff: a point for internal communication, with its reason
+    trainer.click('[data-do="start"]')
+    ana.wait_for_selector(".post", timeout=30_000)
+    ana.click('[data-open="memo"]')
+    ana.fill("#memo-text", "Point de situation pour tous les salariés")
+    ana.click("[data-memo] button[type=submit]")
+    wait_for_row(
+        live_db, "select id from action where type='memo' and team_id=?", (teams["Rouge"],)
+    )
+    trainer.once("dialog", lambda dialog: dialog.accept())
+    trainer.click('[data-do="end"]')
+    expect(ana.locator("[data-ended]")).to_be_visible(timeout=10_000)
+
+    # the trainer's debrief: the ranking, and why a team scored
+    trainer.goto(f"/trainer/{session_id}/debrief")
+    expect(trainer.locator(".ranking tbody tr")).to_have_count(2)
+    red = trainer.locator(f"#team-{teams['Rouge']}")
+    internal = red.locator("details.criterion").filter(has_text="Communication interne")
+    internal.locator("summary").click()
+    expect(internal.get_by_text(re.compile("Note interne"))).to_be_visible()
+
+    # a share link, shown once, opens the debrief in a browser that never logged in
+    trainer.click("[data-share-create] button[type=submit]")
+    url = trainer.locator("[data-share-new]").input_value()
+    shoot(trainer, "debrief-share")
+    assert re.fullmatch(rf"{re.escape(base_url)}/shared/[A-Za-z0-9_-]{{43}}", url)
+    stranger = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = stranger.new_page()
+    response = page.goto(url)
+    assert response.status == 200 and response.headers["referrer-policy"] == "no-referrer"
+    expect(page.locator(".ranking tbody tr")).to_have_count(2)
+    expect(page.locator(".debrief-team")).to_have_count(2)
+    expect(page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex")
+    expect(page.locator("form[action*='/trainer/']")).to_have_count(0)
+    shoot(page, "shared-desktop")
+    phone = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    small = phone.new_page()
+    small.goto(url)
+    expect(small.locator(".ranking")).to_be_visible()
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(small, "shared-phone")
+    phone.close()
+
+    # revoked, the link opens nothing
+    trainer.goto(f"/trainer/{session_id}/debrief")
+    expect(trainer.locator("[data-share-new]")).to_have_count(0)
+    trainer.locator("[data-share-link] .button--danger").click()
+    expect(trainer.locator("[data-share-link] .button--danger")).to_have_count(0)
+    assert page.goto(url).status == 404
+    stranger.close()
+
+    # the hot wash: nothing before the release, then each participant's own team only
+    ana.goto("/play/debrief")
+    expect(ana.locator(".hotwash-wait")).to_be_visible()
+    expect(ana.locator(".debrief-team")).to_have_count(0)
+    trainer.click("[data-hotwash] button[type=submit]")
+    expect(trainer.locator("[data-hotwash-state]")).to_have_class(re.compile("share__state--on"))
+    ana.goto("/play/debrief")
+    expect(ana.locator(".debrief-team")).to_have_count(1)
+    expect(ana.locator(f"#team-{teams['Rouge']}")).to_be_visible()
+    expect(ana.get_by_text("Point de situation pour tous les salariés")).to_be_visible()
+    assert "Bleu" not in ana.content()
+    bob.goto("/play/debrief")
+    expect(bob.locator(f"#team-{teams['Bleu']}")).to_be_visible()
+    expect(bob.locator(".debrief-team")).to_have_count(1)
+    assert "Rouge" not in bob.content() and "Point de situation" not in bob.content()
+    shoot(ana, "hotwash-red")

@@ -1,0 +1,69 @@
+"""What if: the same storm replayed with a team's actions dropped or moved."""
+
+from simulator.extensions import db
+from simulator.models import ActionRecord, DrillSession, Trainer
+from simulator.services.fork import ForkError, fork
+
+from .conftest import login
+from .test_actions import GOOD, act
+from .test_drill import control, tick
+
+
+def played(app, running, runner):
+    act(running["red"], key="m", type="memo", text="Point de situation")
+    act(running["director"], key="r", type="reply", target="i-first-complaint", text=GOOD)
+    tick(app, runner, running["drill"]["id"], 120)
+    control(running["trainer"], session=running["drill"]["id"], action="end")
+    with app.app_context():
+        return [r.id for r in db.session.query(ActionRecord).filter_by(engine=True)]
+
+
+def test_dropping_every_action_gives_the_unanswered_storm(app, running, runner):
+    ids = played(app, running, runner)
+    with app.app_context():
+        session = db.session.get(DrillSession, running["drill"]["id"])
+        team = session.teams[0]
+        result = fork(session, team, 0.0, set(ids), {})
+        assert result["what_if"]["negative"] == result["unanswered"]
+        assert result["actual"]["negative"] != result["unanswered"]
+        nothing = fork(session, team, 0.0, set(), {})  # changing nothing changes nothing
+        assert nothing["what_if"] == nothing["actual"]
+
+
+def test_moving_the_reply_later_changes_the_storm_after_it(app, running, runner):
+    ids = played(app, running, runner)
+    with app.app_context():
+        session = db.session.get(DrillSession, running["drill"]["id"])
+        team = session.teams[0]
+        reply = db.session.query(ActionRecord).filter_by(type="reply", engine=True).one()
+        later = fork(session, team, reply.applied_t, set(), {reply.id: reply.applied_t + 900})
+        minute = int(reply.applied_t // 60)
+        assert later["what_if"]["negative"][:minute] == later["actual"]["negative"][:minute]
+        assert later["what_if"]["score"]["total"] <= later["actual"]["score"]["total"]
+        try:
+            fork(session, team, 0.0, {max(ids) + 99}, {})
+        except ForkError as exc:
+            assert exc.code == "bad_action"
+        else:
+            raise AssertionError("an unknown action must be refused")
+
+
+def test_the_what_if_page(app, running, runner):
+    ids = played(app, running, runner)
+    client = app.test_client()
+    with app.app_context():
+        session = db.session.get(DrillSession, running["drill"]["id"])
+        team_id, trainer_id = session.teams[0].id, session.trainer_id
+    login(client, trainer_id)
+    url = f"/trainer/{running['drill']['id']}/debrief/{team_id}/fork"
+    page = client.get(url).get_data(as_text=True)
+    assert "move_" in page
+    query = "?at=0&" + "&".join(f"drop={i}" for i in ids)
+    page = client.get(url + query).get_data(as_text=True)
+    assert 'id="fork-chart"' in page
+    with app.app_context():
+        other = Trainer(name="zed", password_hash="x")
+        db.session.add(other)
+        db.session.commit()
+        login(client, other.id)
+    assert client.get(url).status_code == 404
