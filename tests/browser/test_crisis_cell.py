@@ -12,38 +12,12 @@ from simulator.engine.actions import Action
 from simulator.engine.loader import load_scenario
 from simulator.engine.storm import iter_posts, thread_of
 
+from .helpers import new_session, participant
+
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 XSS = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script>'
-
-
-def participant(browser, base_url, code, name, team, role, viewport=None):
-    context = browser.new_context(
-        base_url=base_url, locale="fr-FR", viewport=viewport or {"width": 1280, "height": 800}
-    )
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.goto(f"/join/{code}")
-    page.fill("#name", name)
-    page.click("#submit")
-    page.wait_for_url(re.compile(r"/play$"))
-    page.select_option("#team-choice", index=team)
-    page.select_option("#role-choice", role)
-    page.click("[data-choose] button[type=submit]")
-    expect(page.locator("[data-feed]")).to_be_visible()
-    return page
-
-
-def new_session(trainer, scenario, speed, teams):
-    trainer.goto("/trainer/new")
-    trainer.select_option("#scenario", scenario)
-    trainer.select_option("#speed", speed)
-    trainer.fill("#teams", "\n".join(teams))
-    trainer.click("#submit")
-    trainer.wait_for_url(re.compile(r"/trainer/\d+$"))
-    return int(trainer.url.rsplit("/", 1)[1]), trainer.inner_text("[data-join-code]")
 
 
 def open_post(page, post_id):
@@ -206,6 +180,11 @@ def test_user_text_stays_inert_everywhere(browser, base_url, trainer_page):
     expect(director.locator(".notice-card").first).to_contain_text("<script>")
     trainer.reload()
     expect(trainer.locator(".lobby-item__name").first).to_contain_text("<img")
+    assert trainer.evaluate("window.__xss") is None and trainer.dialogs == []
+    # and in the debrief, where the replies, memos and chat are shown again
+    trainer.goto(f"/trainer/{session_id}/debrief")
+    expect(trainer.locator(".replies").first).to_contain_text("<script>")
+    trainer.wait_for_timeout(500)
     assert trainer.evaluate("window.__xss") is None and trainer.dialogs == []
 
 
