@@ -465,6 +465,8 @@ class Storm:
     def fill(
         self, template: str, rng: Rng, platform: str, t: float, extra: dict | None = None
     ) -> str:
+        if "{" not in template:  # most texts: nothing to fill
+            return template.strip()
         phase = self._phases[self._phase_index(t)]
         lang = self.lang
 
