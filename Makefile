@@ -30,7 +30,7 @@ db: $(VENV)/.runtime
 run: $(VENV)/.runtime translations db
 	$(BIN)/python run.py --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
+# Debian's Chromium for the browser tests (Playwright's own browser download fails offline).
 chromium:
 	@test -x /usr/bin/chromium || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
