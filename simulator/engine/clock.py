@@ -45,3 +45,9 @@ class Clock:
     @property
     def finished(self) -> bool:
         return self.sim >= self.end
+
+
+def clock_text(seconds: float) -> str:
+    """Simulated time as people read it: 1:05:09."""
+    t = max(0, int(seconds))
+    return f"{t // 3600:d}:{t % 3600 // 60:02d}:{t % 60:02d}"

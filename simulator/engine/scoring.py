@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .actions import Action
+from .clock import clock_text
 from .rubric import assess
 from .scenario import L10n, Scenario
 from .storm import Post, thread_of
@@ -52,11 +53,6 @@ class Score:
 
     def criterion(self, criterion_id: str) -> Criterion:
         return next(c for c in self.criteria if c.id == criterion_id)
-
-
-def _mmss(t: float) -> str:
-    t = max(0, int(t))
-    return f"{t // 3600:d}:{t % 3600 // 60:02d}:{t % 60:02d}"
 
 
 def _minutes(seconds: float) -> str:
@@ -255,8 +251,8 @@ def _response(scenario: Scenario, appeared, keyed) -> Criterion:
         reasons.append(
             Reason(
                 L10n(
-                    f"Déclaration d'attente publiée à {_mmss(a.t)}.",
-                    f"Holding statement published at {_mmss(a.t)}.",
+                    f"Déclaration d'attente publiée à {clock_text(a.t)}.",
+                    f"Holding statement published at {clock_text(a.t)}.",
                 ),
                 5.0,
                 (k,),
@@ -328,8 +324,8 @@ def _quality(scenario: Scenario, keyed, lang: str) -> Criterion:
                 Reason(
                     L10n(
                         f"Élément à proscrire « {hit.phrase} » ({hit.element}) "
-                        f"à {_mmss(action.t)}.",
-                        f"Forbidden “{hit.phrase}” ({hit.element}) at {_mmss(action.t)}.",
+                        f"à {clock_text(action.t)}.",
+                        f"Forbidden “{hit.phrase}” ({hit.element}) at {clock_text(action.t)}.",
                     ),
                     0.0,
                     (key,),
@@ -340,10 +336,10 @@ def _quality(scenario: Scenario, keyed, lang: str) -> Criterion:
         reasons.append(
             Reason(
                 L10n(
-                    f"Réponse de {_mmss(action.t)} : {len(verdict.met)}/{required} éléments "
+                    f"Réponse de {clock_text(action.t)} : {len(verdict.met)}/{required} éléments "
                     f"attendus ({met}).",
-                    f"Answer at {_mmss(action.t)}: {len(verdict.met)}/{required} expected elements "
-                    f"({met}).",
+                    f"Answer at {clock_text(action.t)}: {len(verdict.met)}/{required} "
+                    f"expected elements ({met}).",
                 ),
                 0.0,
                 (key,),
@@ -367,9 +363,9 @@ def _quality(scenario: Scenario, keyed, lang: str) -> Criterion:
             reasons.append(
                 Reason(
                     L10n(
-                        f"{verb[0]} d'un commentaire ({action.target}) à {_mmss(action.t)} : "
+                        f"{verb[0]} d'un commentaire ({action.target}) à {clock_text(action.t)} : "
                         f"on ne bâillonne pas la conversation.",
-                        f"{verb[1]} a comment ({action.target}) at {_mmss(action.t)}: "
+                        f"{verb[1]} a comment ({action.target}) at {clock_text(action.t)}: "
                         f"never gag the conversation.",
                     ),
                     -DELETION_PENALTY,
@@ -396,8 +392,9 @@ def _internal(scenario: Scenario, keyed) -> Criterion:
         reasons.append(
             Reason(
                 L10n(
-                    f"Note interne à {_mmss(memo.t)}, avant l'échéance ({_mmss(deadline)}).",
-                    f"Memo at {_mmss(memo.t)}, before the deadline ({_mmss(deadline)}).",
+                    f"Note interne à {clock_text(memo.t)}, "
+                    f"avant l'échéance ({clock_text(deadline)}).",
+                    f"Memo at {clock_text(memo.t)}, before the deadline ({clock_text(deadline)}).",
                 ),
                 6.0,
                 (key,),
@@ -407,8 +404,9 @@ def _internal(scenario: Scenario, keyed) -> Criterion:
         reasons.append(
             Reason(
                 L10n(
-                    f"Note interne tardive ({_mmss(memo.t)} ; échéance {_mmss(deadline)}).",
-                    f"Late memo ({_mmss(memo.t)}; deadline {_mmss(deadline)}).",
+                    f"Note interne tardive ({clock_text(memo.t)} ; "
+                    f"échéance {clock_text(deadline)}).",
+                    f"Late memo ({clock_text(memo.t)}; deadline {clock_text(deadline)}).",
                 ),
                 2.0,
                 (key,),

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..engine.actions import Action
+from ..engine.clock import clock_text
 from ..engine.rubric import assess
 from ..engine.scoring import Score, negative_curve, score
 from ..engine.storm import Author, Post, Storm, thread_of
@@ -331,7 +332,7 @@ def session_csv(session: DrillSession) -> bytes:
         for _, _, row in sorted(events, key=lambda e: (e[0], e[1])):
             t = row[1]
             writer.writerow(
-                [_cell(team.name), row[0], f"{t:.3f}", _clock(t), *(_cell(v) for v in row[2:])]
+                [_cell(team.name), row[0], f"{t:.3f}", clock_text(t), *(_cell(v) for v in row[2:])]
             )
         for c in result.criteria:
             for reason in c.reasons:
@@ -353,8 +354,3 @@ def session_csv(session: DrillSession) -> bytes:
             [_cell(team.name), "score", "", "", "", "total", "", "", "", f"{result.total:g}"]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _clock(t: float) -> str:
-    t = int(t)
-    return f"{t // 3600:d}:{t % 3600 // 60:02d}:{t % 60:02d}"

@@ -21,6 +21,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..engine.clock import clock_text
 from ..services import scenarios as library
 from ..services import sessions as svc
 from .forms_drill import NewSessionForm
@@ -181,10 +182,7 @@ def debrief(session_id: int):
 
 
 def _clock(t: float | None) -> str:
-    if t is None:
-        return "—"
-    t = int(t)
-    return f"{t // 3600:d}:{t % 3600 // 60:02d}:{t % 60:02d}"
+    return "—" if t is None else clock_text(t)
 
 
 def segments(text: str, hits: list[dict]) -> list[tuple[str, str | None, str | None]]:
