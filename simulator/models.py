@@ -122,6 +122,10 @@ class Team(db.Model):
     emitted_until: Mapped[float] = mapped_column(Float, default=0.0)  # storm advanced to
     volume: Mapped[float] = mapped_column(Float, default=1.0)
     aggression: Mapped[float] = mapped_column(Float, default=0.0)
+    # Tallies (engine/tally.py) kept by the runner: the storm as played, and the same storm
+    # with none of the team's actions; `unanswered` also names the controls it was played with.
+    played: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    unanswered: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     session: Mapped[DrillSession] = relationship(back_populates="teams")
     participants: Mapped[list[Participant]] = relationship(back_populates="team")

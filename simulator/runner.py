@@ -5,6 +5,12 @@ each team's storm for the posts of the elapsed simulated window, stores them, an
 team room ONE batch with the team's next sequence number (per-message fan-out costs 3-5x more
 CPU). Once a second it sends the trainer an overview of every team.
 
+Beside each team's storm it plays the same storm with none of the team's actions, so that
+the debrief never has to replay one: teams that got the same controls share one such
+"unanswered" storm (a control sent to one team forks it). Both are tallied (posts and
+negative posts per minute, the injects' posts) and the tallies are stored each simulated
+minute and when the session ends.
+
 Exactly one worker drives a session: it holds a lease in the database, renewed every tick. A
 worker that finds a running session whose lease has lapsed (its runner died, or the server
 was restarted) rebuilds the storms from the record, puts the clock back where the last posts
@@ -26,6 +32,7 @@ from flask import Flask
 from sqlalchemy import or_, update
 
 from .engine.storm import Storm, post_dict
+from .engine.tally import Tally
 from .extensions import db, socketio
 from .models import DrillSession
 from .services import actions as acts
@@ -60,6 +67,30 @@ class TeamState:
     appeared: list[dict[str, Any]] = field(default_factory=list)  # must-escalate injects seen
     escalated: set[str] = field(default_factory=set)  # post ids the team escalated
     last_action: dict[str, Any] | None = None
+    tally: Tally = field(default_factory=Tally)  # the whole storm so far
+    unanswered: Unanswered | None = None
+
+
+@dataclass
+class Unanswered:
+    """The storm of one or more teams with the same controls and none of their actions."""
+
+    storm: Storm
+    tally: Tally
+    controls: tuple[int, ...]  # ids of the controls it took, in order
+
+    def advance(self, until: float) -> None:
+        if until > self.storm.now:
+            self.tally.extend(self.storm.advance(until), until)
+
+    def fork(self) -> Unanswered:
+        tally = Tally(self.tally.volume, self.tally.negative, self.tally.injects, self.tally.until)
+        return Unanswered(self.storm.fork(), tally, self.controls)
+
+
+def _controls_key(inputs) -> tuple:
+    """What makes two teams' unanswered storms the same: their controls, and when."""
+    return tuple((i[0], i[2]) for i in inputs if i[1] == 0)
 
 
 class SessionRunner:
@@ -74,12 +105,14 @@ class SessionRunner:
         self.last_action = 0
         self.teams: dict[int, TeamState] = {}
         self.last_overview = 0.0
+        self.saved_until = -1.0  # the tallies are stored each simulated minute
         self._build(session)
 
     def _build(self, session: DrillSession) -> None:
         """Rebuild every team's storm from the record, up to what was already sent."""
         controls = svc.storm_controls(session.id)
         records = acts.storm_actions([t.id for t in session.teams])
+        unanswered: dict[tuple, Unanswered] = {}  # teams with the same controls share one
         for team in session.teams:
             inputs = []  # (time, order, action): controls before actions at the same time
             for c in controls:
@@ -95,6 +128,18 @@ class SessionRunner:
             state = TeamState(storm)
             for post in storm.advance(team.emitted_until):
                 self._count(state, post)
+                state.tally.add(post)
+            state.tally.until = team.emitted_until
+            state.unanswered = unanswered.get(inputs_key := _controls_key(inputs))
+            if state.unanswered is None or state.unanswered.storm.now != team.emitted_until:
+                alone = [i[3] for i in inputs if i[1] == 0]
+                state.unanswered = Unanswered(
+                    Storm(self.scenario, session.seed, session.lang, alone),
+                    Tally(),
+                    tuple(i[2] for i in inputs if i[1] == 0),
+                )
+                state.unanswered.advance(team.emitted_until)
+                unanswered[inputs_key] = state.unanswered
             for r in records:
                 if r.team_id == team.id:
                     self._note_action(state, r)
@@ -152,6 +197,7 @@ class SessionRunner:
             posts = state.storm.advance(until)
             for post in posts:
                 self._count(state, post)
+            state.tally.extend(posts, until)
             dicts = [post_dict(p) for p in posts]
             if not dicts:
                 svc.record_batch(team, (), until)
@@ -172,6 +218,15 @@ class SessionRunner:
             payload = svc.clock_payload(session, now)
             self.emit("ended", payload, to=session_room(session.id), namespace=PLAY)
             self.emit("clock", payload, to=trainer_room(session.id), namespace=TRAINER)
+        for unanswered in {id(s.unanswered): s.unanswered for s in self.teams.values()}.values():
+            if unanswered is not None:
+                unanswered.advance(until)
+        minute = int(until // 60)
+        if until != self.saved_until and (
+            minute != int(self.saved_until // 60) or session.status != "running"
+        ):
+            self.saved_until = until
+            self._save_tallies(session)
         if now - self.last_overview >= OVERVIEW_EVERY:
             self.last_overview = now
             self.emit(
@@ -182,16 +237,45 @@ class SessionRunner:
             )
         return sent
 
+    def _save_tallies(self, session: DrillSession) -> None:
+        svc.record_tallies(
+            (team, state.tally, state.unanswered.tally, state.unanswered.controls)
+            for team in session.teams
+            if (state := self.teams.get(team.id)) is not None and state.unanswered is not None
+        )
+
+    def _control_unanswered(self, control, targets: set[int]) -> None:
+        """Give a control to the unanswered storms of the teams it reaches; one shared with
+        teams it does not reach is forked first."""
+        groups: dict[int, tuple[Unanswered, list[int]]] = {}
+        for team_id, state in self.teams.items():
+            if state.unanswered is not None:
+                groups.setdefault(id(state.unanswered), (state.unanswered, []))[1].append(team_id)
+        for unanswered, members in groups.values():
+            reached = [t for t in members if t in targets]
+            if not reached:
+                continue
+            if len(reached) < len(members):
+                unanswered = unanswered.fork()
+                for team_id in reached:
+                    self.teams[team_id].unanswered = unanswered
+            at = max(control.sim_t, unanswered.storm.now)
+            unanswered.storm.add_action(svc.control_action(control, at))
+            unanswered.controls = (*unanswered.controls, control.id)
+
     def _take_controls(self, session: DrillSession) -> None:
         """Give the storms the controls and team actions stored since the last tick."""
         new = svc.storm_controls(session.id, self.last_control)
         applied = []
         for control in new:
+            targets = set()
             for team_id, state in self.teams.items():
                 if control.team_id in (None, team_id):
                     at = max(control.sim_t, state.storm.now)
                     state.storm.add_action(svc.control_action(control, at))
                     applied.append((control, at))
+                    targets.add(team_id)
+            self._control_unanswered(control, targets)
             self.last_control = control.id
         if applied:
             svc.mark_applied(applied)

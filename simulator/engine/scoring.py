@@ -17,6 +17,7 @@ from .clock import clock_text
 from .rubric import assess
 from .scenario import L10n, Scenario
 from .storm import Post, thread_of
+from .tally import Tally
 
 SEEN_FAST = 5 * 60.0  # seen within five minutes: full marks
 SEEN_LATE = 30 * 60.0  # after thirty: none
@@ -70,16 +71,18 @@ def _key(action: Action, index: int) -> str:
 
 def score(
     scenario: Scenario,
-    posts: Iterable[Post],
+    posts: Iterable[Post] | Tally,
     actions: Sequence[Action],
-    baseline: Iterable[Post],
+    baseline: Iterable[Post] | Tally,
     lang: str = "fr",
     authors: Mapping[str, str] | None = None,
 ) -> Score:
-    """Score one team. `baseline` is the same storm with none of the team's actions."""
-    posts = list(posts)
+    """Score one team. `baseline` is the same storm with none of the team's actions; either
+    storm may come as its posts or as its tally (all scoring reads of it)."""
+    played = posts if isinstance(posts, Tally) else Tally.of(posts)
+    alone = baseline if isinstance(baseline, Tally) else Tally.of(baseline)
     keyed = sorted(((a, _key(a, i)) for i, a in enumerate(actions)), key=lambda x: x[0].t)
-    appeared = {p.inject: p for p in posts if p.inject and p.id.startswith("i-")}
+    appeared = {p.inject: p for p in played.injects}
     injects = [i for i in scenario.injects if i.id in appeared]
     criteria = [
         _detection(injects, appeared, keyed),
@@ -89,7 +92,7 @@ def score(
         _quality(scenario, keyed, lang),
         _internal(scenario, keyed),
     ]
-    containment, criterion = _containment(posts, baseline)
+    containment, criterion = _containment(played, alone)
     criteria.append(criterion)
     total = round(sum(c.points for c in criteria), 2)
     people: dict[str, float] = {}
@@ -447,9 +450,8 @@ def negative_curve(posts: Iterable[Post], step: float = 60.0) -> dict[int, int]:
     return curve
 
 
-def _containment(posts: Sequence[Post], baseline: Iterable[Post]) -> tuple[float, Criterion]:
-    team = sum(negative_curve(posts).values())
-    alone = sum(negative_curve(baseline).values())
+def _containment(played: Tally, baseline: Tally) -> tuple[float, Criterion]:
+    team, alone = played.negatives, baseline.negatives
     avoided = max(0.0, 1.0 - team / alone) if alone else 0.0
     points = 10.0 * min(1.0, avoided / FULL_CONTAINMENT)
     reason = Reason(

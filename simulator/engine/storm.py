@@ -21,6 +21,7 @@ the same post for post.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import json
 import unicodedata
@@ -374,6 +375,29 @@ class Storm:
     @property
     def actions(self) -> tuple[Action, ...]:
         return tuple(self._actions)
+
+    def fork(self) -> Storm:
+        """An independent copy as of now: the same future until one of them takes an action.
+
+        The scenario and the tables built from it are read-only and shared; everything that
+        moves (the queue, the streams' random states, the reaction state) is copied.
+        """
+        shared = (
+            self.scenario,
+            *self.scenario.injects,
+            *self.scenario.personas,
+            self._phases,
+            self._starts,
+            self._hashtags,
+            self._who,
+            self._pools,
+            self._mentions,
+            self._first_names,
+            self._cities,
+            self._templates,
+            self._replies,
+        )
+        return copy.deepcopy(self, {id(x): x for x in shared})
 
     # -- used by reactions --------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """The debrief: each team's score with its reasons, the storm against what the team did, the
 injects, the replies with their rubric hits, the team's chat and memos; and a CSV of it all.
 
-Reads the record (posts sent, actions stored, controls); the only thing computed anew is the
-counterfactual storm (the same storm with none of the team's actions), cached per session.
+Reads the record: actions, controls, and the two tallies the runner keeps per team (the storm
+as played, and the same storm with none of the team's actions, played alongside during the
+drill). A tally that is missing or behind the record (a session from before tallies, a runner
+that died between two saves) is computed here once and stored.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -18,8 +19,9 @@ from sqlalchemy import select
 from ..engine.actions import Action
 from ..engine.clock import clock_text
 from ..engine.rubric import assess
-from ..engine.scoring import Score, negative_curve, score
+from ..engine.scoring import Score, score
 from ..engine.storm import Author, Post, Storm, thread_of
+from ..engine.tally import Tally
 from ..extensions import db
 from ..models import ActionRecord, DrillSession, PostRecord, Team
 from . import actions as acts
@@ -51,53 +53,93 @@ def _engine_actions(records: Iterable[ActionRecord]) -> list[Action]:
     ]
 
 
+def team_controls(session: DrillSession, team: Team):
+    """The trainer's controls that reached this team's storm, in the order they were given."""
+    return [c for c in svc.storm_controls(session.id) if c.team_id in (None, team.id)]
+
+
 def _controls(session: DrillSession, team: Team) -> tuple[Action, ...]:
     return tuple(
         svc.control_action(c, c.applied_t if c.applied_t is not None else c.sim_t)
-        for c in svc.storm_controls(session.id)
-        if c.team_id in (None, team.id)
+        for c in team_controls(session, team)
     )
 
 
-@lru_cache(maxsize=32)
-def _counterfactual(
-    yaml_hash: int,
-    seed: int,
-    lang: str,
-    until: float,
-    controls: tuple[Action, ...],
-    session_id: int,
-) -> tuple[Post, ...]:
-    session = db.session.get(DrillSession, session_id)
-    storm = Storm(svc.scenario_of(session), seed, lang, controls)
-    return tuple(storm.advance(until))
-
-
-def counterfactual(session: DrillSession, team: Team) -> tuple[Post, ...]:
+def unanswered_storm(session: DrillSession, team: Team) -> Storm:
     """The team's storm with the trainer's controls but none of the team's actions."""
-    return _counterfactual(
-        hash(session.scenario_yaml),
+    return Storm(svc.scenario_of(session), session.seed, session.lang, _controls(session, team))
+
+
+def tallies(session: DrillSession, team: Team) -> tuple[Tally, Tally]:
+    """The team's storm as played and left unanswered, up to where the team's storm got."""
+    until = team.emitted_until
+    played = _stored(team.played, until)
+    controls = [c.id for c in team_controls(session, team)]
+    stored = team.unanswered
+    unanswered = (
+        _stored(stored, until)
+        if stored and sorted(stored.get("controls", ())) == sorted(controls)
+        else None
+    )
+    computed = played is None or unanswered is None
+    if played is None:
+        played = Tally.of(team_posts(team), until=until)
+    if unanswered is None:
+        unanswered = _unanswered(session, team)
+    if computed:
+        svc.record_tallies([(team, played, unanswered, controls)])
+    return played, unanswered
+
+
+def _unanswered(session: DrillSession, team: Team) -> Tally:
+    # teams with the same controls share one: computed once for the whole session's debrief
+    key = (
+        session.scenario_yaml,
         session.seed,
         session.lang,
         team.emitted_until,
         _controls(session, team),
-        session.id,
     )
+    if key not in _recent:
+        if len(_recent) >= 16:
+            _recent.clear()
+        _recent[key] = Tally.of(
+            unanswered_storm(session, team).advance(team.emitted_until), until=team.emitted_until
+        )
+    return _recent[key]
 
 
-def team_score(session: DrillSession, team: Team) -> tuple[Score, list[Post], list[ActionRecord]]:
-    posts = team_posts(team)
+_recent: dict[tuple, Tally] = {}
+
+
+def _until(data: dict[str, Any] | None) -> float | None:
+    return None if data is None else float(data["until"])
+
+
+def _stored(data: dict[str, Any] | None, until: float) -> Tally | None:
+    if data is None or _until(data) != until:
+        return None
+    return Tally.from_json(data)
+
+
+def team_score(session: DrillSession, team: Team) -> tuple[Score, Tally, list[ActionRecord]]:
+    played, unanswered = tallies(session, team)
     records = team_actions(team)
+    return _score(session, played, unanswered, records), played, records
+
+
+def _score(
+    session: DrillSession, played: Tally, unanswered: Tally, records: list[ActionRecord]
+) -> Score:
     authors = {f"p{r.id}": r.participant.name for r in records}
-    result = score(
+    return score(
         svc.scenario_of(session),
-        posts,
+        played,
         _engine_actions(records),
-        counterfactual(session, team),
+        unanswered,
         session.lang,
         authors,
     )
-    return result, posts, records
 
 
 def score_view(result: Score, lang: str) -> dict[str, Any]:
@@ -122,26 +164,20 @@ def score_view(result: Score, lang: str) -> dict[str, Any]:
     }
 
 
-def _timeline(posts: list[Post], baseline: Iterable[Post], records, scenario) -> dict[str, Any]:
-    volume: dict[int, int] = {}
-    for p in posts:
-        volume[int(p.t // 60)] = volume.get(int(p.t // 60), 0) + 1
-    negative = negative_curve(posts)
-    alone = negative_curve(baseline)
-    last = max([*volume, *alone, 0])
+def _timeline(played: Tally, unanswered: Tally, records, scenario) -> dict[str, Any]:
+    minutes = max(len(played.volume), len(unanswered.volume), 1)
+    volume, negative = played.series(minutes)
     return {
-        "minutes": list(range(last + 1)),
-        "volume": [volume.get(m, 0) for m in range(last + 1)],
-        "negative": [negative.get(m, 0) for m in range(last + 1)],
-        "unanswered_negative": [alone.get(m, 0) for m in range(last + 1)],
+        "minutes": list(range(minutes)),
+        "volume": volume,
+        "negative": negative,
+        "unanswered_negative": unanswered.series(minutes)[1],
         "actions": [
             {"t": round(r.sim_t, 3), "type": r.type, "by": r.participant.name}
             for r in records
             if r.type not in ("chat", "approve", "reject") and r.status != "draft"
         ],
-        "injects": [
-            {"t": p.t, "id": p.inject} for p in posts if p.inject and p.id.startswith("i-")
-        ],
+        "injects": [{"t": p.t, "id": p.inject} for p in played.injects],
         "phases": [
             {"start": ph.start, "title": ph.title.fr, "title_en": ph.title.en}
             for ph in scenario.phases
@@ -149,11 +185,9 @@ def _timeline(posts: list[Post], baseline: Iterable[Post], records, scenario) ->
     }
 
 
-def _inject_table(scenario, posts, records) -> list[dict[str, Any]]:
+def _inject_table(scenario, played: Tally, records) -> list[dict[str, Any]]:
     rows = []
-    for p in posts:
-        if not (p.inject and p.id.startswith("i-")):
-            continue
+    for p in played.injects:
         inject = next((i for i in scenario.injects if i.id == p.inject), None)
         if inject is None:
             continue
@@ -217,7 +251,9 @@ def _replies(scenario, records, lang) -> list[dict[str, Any]]:
 
 def team_debrief(session: DrillSession, team: Team) -> dict[str, Any]:
     scenario = svc.scenario_of(session)
-    result, posts, records = team_score(session, team)
+    played, unanswered = tallies(session, team)
+    records = team_actions(team)
+    result = _score(session, played, unanswered, records)
     people: dict[str, dict[str, Any]] = {}
     for r in records:
         person = people.setdefault(
@@ -229,8 +265,8 @@ def team_debrief(session: DrillSession, team: Team) -> dict[str, Any]:
     return {
         "team": {"id": team.id, "name": team.name},
         "score": score_view(result, session.lang),
-        "timeline": _timeline(posts, counterfactual(session, team), records, scenario),
-        "injects": _inject_table(scenario, posts, records),
+        "timeline": _timeline(played, unanswered, records, scenario),
+        "injects": _inject_table(scenario, played, records),
         "replies": _replies(scenario, records, session.lang),
         "chat": [
             {"t": r.sim_t, "by": r.participant.name, "text": r.text}
@@ -243,7 +279,7 @@ def team_debrief(session: DrillSession, team: Team) -> dict[str, Any]:
             if r.type == "memo"
         ],
         "people": people,
-        "posts": len(posts),
+        "posts": played.posts,
     }
 
 
@@ -284,7 +320,8 @@ def session_csv(session: DrillSession) -> bytes:
         ["team", "event", "t", "clock", "platform", "kind", "who", "target", "text", "detail"]
     )
     for team in session.teams:
-        result, posts, records = team_score(session, team)
+        result, _, records = team_score(session, team)
+        posts = team_posts(team)
         events = [
             (
                 p.t,

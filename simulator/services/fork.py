@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..engine.scoring import negative_curve, score
+from ..engine.scoring import score
 from ..engine.storm import Storm
+from ..engine.tally import Tally
 from ..models import DrillSession, Team
 from . import debrief as debriefs
 from . import sessions as svc
@@ -49,28 +50,29 @@ def fork(
             what_if.append(action)
     controls = list(debriefs._controls(session, team))
     until = team.emitted_until
-    baseline = debriefs.counterfactual(session, team)
-    posts_a = debriefs.team_posts(team)
-    posts_b = Storm(
-        scenario, session.seed, session.lang, sorted(controls + what_if, key=lambda a: a.t)
-    ).advance(until)
-    score_a = score(scenario, posts_a, actual, baseline, session.lang)
-    score_b = score(scenario, posts_b, what_if, baseline, session.lang)
-    last = int(until // 60)
-    curve = lambda posts: [negative_curve(posts).get(m, 0) for m in range(last + 1)]  # noqa: E731
+    played, unanswered = debriefs.tallies(session, team)
+    forked = Tally.of(
+        Storm(
+            scenario, session.seed, session.lang, sorted(controls + what_if, key=lambda a: a.t)
+        ).advance(until),
+        until=until,
+    )
+    score_a = score(scenario, played, actual, unanswered, session.lang)
+    score_b = score(scenario, forked, what_if, unanswered, session.lang)
+    minutes = int(until // 60) + 1
     return {
         "at": at,
-        "minutes": list(range(last + 1)),
+        "minutes": list(range(minutes)),
         "actual": {
             "score": debriefs.score_view(score_a, session.lang),
-            "negative": curve(posts_a),
-            "posts": len(posts_a),
+            "negative": played.series(minutes)[1],
+            "posts": played.posts,
         },
         "what_if": {
             "score": debriefs.score_view(score_b, session.lang),
-            "negative": curve(posts_b),
-            "posts": len(posts_b),
+            "negative": forked.series(minutes)[1],
+            "posts": forked.posts,
         },
-        "unanswered": curve(baseline),
+        "unanswered": unanswered.series(minutes)[1],
         "changed": {"dropped": sorted(drop), "moved": {str(k): v for k, v in moves.items()}},
     }

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from ..engine.actions import Action
 from ..engine.clock import MAX_SPEED, MIN_SPEED, Clock
 from ..engine.loader import load_scenario_text
 from ..engine.scenario import Scenario
+from ..engine.tally import Tally
 from ..extensions import db
 from ..models import Control, DrillSession, Participant, PostRecord, Team, Trainer
 
@@ -522,6 +523,15 @@ def record_batch(team: Team, posts: Sequence[dict[str, Any]], until: float) -> i
     )
     db.session.commit()
     return team.seq
+
+
+def record_tallies(tallies: Iterable[tuple[Team, Tally, Tally, Sequence[int]]]) -> None:
+    """Keep each team's tallies: its storm as played, and the same storm unanswered (played
+    with the controls whose ids are given)."""
+    for team, played, unanswered, controls in tallies:
+        team.played = played.to_json()
+        team.unanswered = {**unanswered.to_json(), "controls": list(controls)}
+    db.session.commit()
 
 
 def posts_since(team_id: int, seq: int, limit: int = 5000) -> list[tuple[int, dict[str, Any]]]:

@@ -53,6 +53,23 @@ def test_debrief_share_link_and_hot_wash(browser, base_url, trainer_page, live_d
     internal.locator("summary").click()
     expect(internal.get_by_text(re.compile("Note interne"))).to_be_visible()
 
+    # what if Rouge had sent no memo? The same storm replayed, the two scores side by side
+    red.get_by_role("link", name="Et si…").click()
+    trainer.wait_for_url(re.compile(rf"/trainer/{session_id}/debrief/{teams['Rouge']}/fork$"))
+    memo = trainer.locator("tbody tr").filter(has_text="memo")
+    memo.locator("input[name=drop]").check()
+    trainer.fill("input[name=at]", "0")
+    trainer.get_by_role("button", name="Comparer").click()
+    row = trainer.locator(".ranking tbody tr").filter(has_text="Communication interne")
+    expect(row).to_contain_text("▼")
+    expect(trainer.locator("#fork-chart")).to_be_visible()
+    assert trainer.evaluate("window.Chart.getChart('fork-chart').data.datasets.length") == 3
+    expect(memo.locator("input[name=drop]")).to_be_checked()  # the form keeps the choice
+    shoot(trainer, "what-if")
+    trainer.go_back()
+    trainer.go_back()
+    expect(trainer.locator(".ranking tbody tr")).to_have_count(2)
+
     # a share link, shown once, opens the debrief in a browser that never logged in
     trainer.click("[data-share-create] button[type=submit]")
     url = trainer.locator("[data-share-new]").input_value()
