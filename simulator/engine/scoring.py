@@ -87,7 +87,7 @@ def score(
     criteria = [
         _detection(injects, appeared, keyed),
         _triage(injects, appeared, keyed),
-        _escalation(injects, appeared, keyed),
+        _escalation(scenario, injects, appeared, keyed),
         _response(scenario, appeared, keyed),
         _quality(scenario, keyed, lang),
         _internal(scenario, keyed),
@@ -105,6 +105,26 @@ def score(
     return Score(total, 100.0, tuple(criteria), containment, people)
 
 
+EXCERPT = 60  # characters of an inject's post that name it in a reason
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= EXCERPT:
+        return text
+    return text[:EXCERPT].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def _named(inject) -> L10n:
+    """How a reason names an inject: the first words of its post, as the team read them."""
+    return L10n(f"« {_excerpt(inject.text.fr)} »", f"“{_excerpt(inject.text.en)}”")
+
+
+def _role(scenario: Scenario, role_id: str) -> L10n:
+    role = next((r for r in scenario.roles if r.id == role_id), None)
+    return role.title if role is not None else L10n(role_id, role_id)
+
+
 def _touches(keyed, post_id: str):
     return [(a, k) for a, k in keyed if a.target and thread_of(a.target) == thread_of(post_id)]
 
@@ -119,8 +139,8 @@ def _detection(injects, appeared, keyed) -> Criterion:
             reasons.append(
                 Reason(
                     L10n(
-                        f"« {inject.id} » n'a jamais été traité.",
-                        f"“{inject.id}” was never looked at.",
+                        f"{_named(inject).fr} n'a jamais été traité.",
+                        f"{_named(inject).en} was never looked at.",
                     ),
                     0.0,
                     (post.id,),
@@ -135,8 +155,8 @@ def _detection(injects, appeared, keyed) -> Criterion:
         reasons.append(
             Reason(
                 L10n(
-                    f"« {inject.id} » traité {_minutes(delay)} min après son apparition.",
-                    f"“{inject.id}” handled {_minutes(delay)} min after it appeared.",
+                    f"{_named(inject).fr} traité {_minutes(delay)} min après son apparition.",
+                    f"{_named(inject).en} handled {_minutes(delay)} min after it appeared.",
                 ),
                 round(weight * share, 2),
                 (post.id, key),
@@ -197,7 +217,7 @@ def _triage(injects, appeared, keyed) -> Criterion:
     return _criterion("triage", "Tri", "Triage", 15.0, reasons)
 
 
-def _escalation(injects, appeared, keyed) -> Criterion:
+def _escalation(scenario: Scenario, injects, appeared, keyed) -> Criterion:
     positives = [i for i in injects if i.must_escalate_to]
     weight = 15.0 / max(1, len(positives))
     reasons = []
@@ -209,8 +229,10 @@ def _escalation(injects, appeared, keyed) -> Criterion:
             reasons.append(
                 Reason(
                     L10n(
-                        f"« {inject.id} » aurait dû être escaladé à {inject.must_escalate_to}.",
-                        f"“{inject.id}” should have gone to {inject.must_escalate_to}.",
+                        f"{_named(inject).fr} aurait dû être escaladé (destinataire : "
+                        f"{_role(scenario, inject.must_escalate_to).fr}).",
+                        f"{_named(inject).en} should have gone to "
+                        f"{_role(scenario, inject.must_escalate_to).en}.",
                     ),
                     0.0,
                     (post.id, *(k for _, k in escalations)),
@@ -232,8 +254,8 @@ def _escalation(injects, appeared, keyed) -> Criterion:
         reasons.append(
             Reason(
                 L10n(
-                    f"« {inject.id} » escaladé : {', '.join(notes_fr)}.",
-                    f"“{inject.id}” escalated: {', '.join(notes_en)}.",
+                    f"{_named(inject).fr} escaladé : {', '.join(notes_fr)}.",
+                    f"{_named(inject).en} escalated: {', '.join(notes_en)}.",
                 ),
                 round(weight * share, 2),
                 (post.id, key),

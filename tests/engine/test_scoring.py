@@ -4,6 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.engine.actions import Action
+from simulator.engine.scenario import L10n
 from simulator.engine.scoring import score
 from simulator.engine.storm import iter_posts
 
@@ -71,6 +72,17 @@ def test_a_silent_team_scores_low_on_response_and_contains_nothing(minimal):
     ]
     assert result.containment == 0.0 and result.criterion("containment").points == 0
     assert result.total < 25
+    # reasons name an inject by what the team read, and a role by its title, not by ids
+    detection = [r.text for r in result.criterion("detection").reasons]
+    assert (
+        L10n(
+            "« Colis attendu depuis 10 jours, aucune réponse de… » n'a jamais été traité.",
+            "“Parcel 10 days late and not a word from @ColibriExpress” was never looked at.",
+        )
+        in detection
+    )
+    escalation = " ".join(r.text.en for r in result.criterion("escalation").reasons)
+    assert "should have gone to" in escalation and "comms_director" not in escalation
 
 
 def test_deleting_criticism_costs_points_and_says_so(minimal):
