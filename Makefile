@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := simulator
 
-.PHONY: run test lint format bench translations db chromium clean
+.PHONY: run test lint format bench translations db system-deps chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,26 @@ db: $(VENV)/.runtime
 run: $(VENV)/.runtime translations db
 	$(BIN)/python run.py --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests (Playwright's own browser download fails offline).
-chromium:
-	@test -x /usr/bin/chromium || { \
+# Debian packages, installed only when missing: Chromium for the browser tests (Playwright's
+# own browser download fails offline); for the PDF report, Pango and DejaVu fonts (WeasyPrint)
+# and poppler-utils (pdftotext, pdftoppm: the report's tests read the PDF).
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	{ command -v pdftotext && command -v pdftoppm; } >/dev/null || missing="$$missing poppler-utils"; \
+	test -n "$$(ls /usr/lib/*/libpango-1.0.so.0 /usr/lib/libpango-1.0.so.0 2>/dev/null)" \
+	  || missing="$$missing libpango-1.0-0"; \
+	test -n "$$(ls /usr/lib/*/libpangoft2-1.0.so.0 /usr/lib/libpangoft2-1.0.so.0 2>/dev/null)" \
+	  || missing="$$missing libpangoft2-1.0-0"; \
+	test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	test -z "$$missing" || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	  echo "Installing Debian packages:$$missing"; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; }
 
-test: $(VENV)/.dev translations chromium
+chromium: system-deps
+
+test: $(VENV)/.dev translations system-deps
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev

@@ -11,18 +11,22 @@ from flask_babel import get_locale
 from .config import INSTANCE_PATH, PROJECT_ROOT, Config, from_env, load_or_create_secret_key
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 from .i18n import select_locale
+from .labels import JINJA_GLOBALS
 from .models import Trainer
 from .runner import init_app as init_runner
 from .sockets import register as register_sockets
-from .web.aar import bp as aar_bp  # aar (helper)
-from .web.api import bp as api_bp  # api (helper)
+from .web.aar import bp as aar_bp
+from .web.api import bp as api_bp
 from .web.auth import bp as auth_bp
 from .web.auth import init_auth
+from .web.cohort import bp as cohort_bp
 from .web.fork import bp as fork_bp
 from .web.library import bp as library_bp
 from .web.main import bp as main_bp
 from .web.play import bp as play_bp
-from .web.shared import bp as shared_bp  # shared (helper)
+from .web.replay import bp as replay_bp
+from .web.report import bp as report_bp
+from .web.shared import bp as shared_bp
 from .web.trainer import bp as trainer_bp
 
 
@@ -36,6 +40,7 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(JINJA_GLOBALS)
     if config is None or isinstance(config, Mapping):
         app.config.from_object(from_env()())
         app.config.from_mapping(config or {})
@@ -66,12 +71,15 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
     app.register_blueprint(auth_bp)
     app.register_blueprint(library_bp, url_prefix="/library")
     app.register_blueprint(trainer_bp, url_prefix="/trainer")
-    app.register_blueprint(aar_bp, url_prefix="/trainer")  # aar (helper)
+    app.register_blueprint(aar_bp, url_prefix="/trainer")
     app.register_blueprint(fork_bp, url_prefix="/trainer")
+    app.register_blueprint(cohort_bp, url_prefix="/trainer")
+    app.register_blueprint(replay_bp, url_prefix="/trainer")
+    app.register_blueprint(report_bp)  # /trainer/<id>/report… and /shared/<token>/report.pdf
     app.register_blueprint(play_bp)
-    app.register_blueprint(shared_bp)  # shared (helper)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")  # api (helper)
-    csrf.exempt(api_bp)  # api (helper): token-authenticated, no cookies, no CSRF
+    app.register_blueprint(shared_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # token-authenticated, no cookies, no CSRF
 
     from .cli import init_app as init_cli
     from .cli_trainer import init_app as init_trainer_cli

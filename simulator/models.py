@@ -184,6 +184,7 @@ class PostRecord(db.Model):
 
     __table_args__ = (
         Index("ix_post_team_seq", "team_id", "seq"),
+        Index("ix_post_team_platform_t", "team_id", "platform", "t"),  # replay: a moment of a feed
         UniqueConstraint("team_id", "post_id"),
     )
 
@@ -274,3 +275,30 @@ class ShareLink(db.Model):
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class TeamScore(db.Model):
+    """A team's score as the engine computed it once its session ended, kept for the cohort
+    view (computing one replays the unanswered storm: too slow for dozens on each page view).
+
+    `criteria` is [{id, points, max, label: {fr, en}}] in the engine's order. Facilitators'
+    overrides are not folded in: they are applied when read. A row whose `version` is not
+    the scoring version in simulator/services/cohort.py is stale and computed again.
+    """
+
+    __tablename__ = "team_score"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), unique=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("drill_session.id", ondelete="CASCADE"), index=True
+    )
+    scenario_slug: Mapped[str] = mapped_column(String(64), index=True)
+    yaml_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the session's scenario text
+    lang: Mapped[str] = mapped_column(String(2))
+    total: Mapped[float] = mapped_column(Float)
+    max: Mapped[float] = mapped_column(Float)
+    containment: Mapped[float] = mapped_column(Float)
+    criteria: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

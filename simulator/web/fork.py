@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from ..engine.clock import clock_text
 from ..services import debrief as debriefs
 from ..services import sessions as svc
 from ..services.fork import ForkError, fork
@@ -38,7 +37,6 @@ def what_if(session_id: int, team_id: int):
             error = exc.message if isinstance(exc, ForkError) else str(exc)
     return render_template(
         "trainer/fork.html",
-        clock=clock_text,
         session=session,
         team=team,
         actions=actions,

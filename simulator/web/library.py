@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..engine.loader import MAX_BYTES, ScenarioError
 from ..engine.scenario import Scenario
+from ..labels import action_label, kind_label, platform_label
 from ..msel import MselError
 from ..services import scenarios as library_service
 from .forms_library import DeleteForm, ImportForm, ImportResultForm, UploadForm
@@ -60,43 +61,6 @@ def _lang() -> str:
 def _text_lang(scenario: Scenario) -> str:
     lang = _lang()
     return lang if lang in scenario.languages else scenario.languages[0]
-
-
-def platform_label(platform: str) -> str:
-    return {
-        "microblog": gettext("Microblog"),
-        "brand_page": gettext("Brand page"),
-        "forum": gettext("Forum & reviews"),
-        "news": gettext("News & blogs"),
-        "internal": gettext("Staff channel"),
-    }.get(platform, platform)
-
-
-def action_label(action: str) -> str:
-    return {
-        "tag": gettext("tag"),
-        "escalate": gettext("escalate"),
-        "reply": gettext("reply"),
-        "dm": gettext("private message"),
-        "hide": gettext("hide"),
-        "delete": gettext("delete"),
-        "holding_statement": gettext("holding statement"),
-        "memo": gettext("internal memo"),
-        "ignore": gettext("ignore"),
-    }.get(action, action)
-
-
-def kind_label(kind: str) -> str:
-    return {
-        "post": gettext("post"),
-        "reply": gettext("reply"),
-        "share": gettext("share"),
-        "comment": gettext("comment"),
-        "review": gettext("review"),
-        "article": gettext("article"),
-        "message": gettext("message"),
-        "call": gettext("phone call"),
-    }.get(kind, kind)
 
 
 def actions_text(actions: tuple[str, ...]) -> str:

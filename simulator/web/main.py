@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 
 from ..engine.loader import load_directory
@@ -89,3 +99,9 @@ def _same_site(url: str | None) -> str | None:
 @bp.get("/healthz")
 def healthz():
     return jsonify(status="ok")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on pages that name no icon (a PDF, a printed report)."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

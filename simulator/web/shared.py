@@ -27,7 +27,6 @@ from ..services import debrief as debriefs
 from ..services import sessions as svc
 from ..services import sharing
 from .play import current_participant
-from .trainer import _clock, segments
 
 bp = Blueprint("shared", __name__)
 
@@ -69,8 +68,7 @@ def debrief(token: str):
             drill=session,
             debrief=debriefs.session_debrief(session),
             scenario=svc.scenario_of(session),
-            segments=segments,
-            clock=_clock,
+            pdf=url_for("report.shared_pdf", token=token),
         )
     )
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
@@ -93,8 +91,6 @@ def hotwash():
         participant=participant,
         team=debriefs.team_debrief(drill, participant.team) if released else None,
         scenario=svc.scenario_of(drill),
-        segments=segments,
-        clock=_clock,
     )
 
 

@@ -21,7 +21,6 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..engine.clock import clock_text
 from ..services import scenarios as library
 from ..services import sessions as svc
 from .forms_drill import NewSessionForm
@@ -170,34 +169,13 @@ def debrief(session_id: int):
 
     session = _own(session_id)
     data = debriefs.session_debrief(session)
-    data = aar.decorate(session, data)  # aar (helper)
+    data = aar.decorate(session, data)
     return render_template(
         "trainer/debrief.html",
         session=session,
         debrief=data,
         scenario=svc.scenario_of(session),
-        segments=segments,
-        clock=_clock,
     )
-
-
-def _clock(t: float | None) -> str:
-    return "—" if t is None else clock_text(t)
-
-
-def segments(text: str, hits: list[dict]) -> list[tuple[str, str | None, str | None]]:
-    """The text cut at the rubric's hits: (piece, None or "good"/"bad", element id)."""
-    out, at = [], 0
-    for hit in sorted(hits, key=lambda h: h["start"]):
-        if hit["start"] < at:
-            continue
-        out.append((text[at : hit["start"]], None, None))
-        out.append(
-            (text[hit["start"] : hit["end"]], "bad" if hit["forbidden"] else "good", hit["element"])
-        )
-        at = hit["end"]
-    out.append((text[at:], None, None))
-    return [s for s in out if s[0]]
 
 
 @bp.get("/<int:session_id>/debrief.csv")

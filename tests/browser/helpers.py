@@ -1,7 +1,10 @@
 """Steps the browser tests share: a participant joining, a trainer creating a session."""
 
 import re
+import sqlite3
+import time
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -31,3 +34,30 @@ def new_session(trainer, scenario, speed, teams):
     trainer.click("#submit")
     trainer.wait_for_url(re.compile(r"/trainer/\d+$"))
     return int(trainer.url.rsplit("/", 1)[1]), trainer.inner_text("[data-join-code]")
+
+
+def wait_for_row(live_db, sql, args, timeout=10.0):
+    """The first row the query finds in the live server's database, waiting for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with sqlite3.connect(live_db) as db:
+            row = db.execute(sql, args).fetchone()
+        if row:
+            return row
+        time.sleep(0.2)
+    pytest.fail(f"no row for {sql} {args}")
+
+
+def end_session(trainer):
+    """The trainer ends the session from the control room (and confirms)."""
+    trainer.once("dialog", lambda dialog: dialog.accept())
+    trainer.click('[data-do="end"]')
+    expect(trainer.locator("[data-status]")).to_have_class(re.compile("status--ended"))
+
+
+def write_memo(page, live_db, team_id, text="Point de situation pour tous les salariés"):
+    """A participant sends a memo to staff; returns once the server stored it."""
+    page.click('[data-open="memo"]')
+    page.fill("#memo-text", text)
+    page.click("[data-memo] button[type=submit]")
+    wait_for_row(live_db, "select id from action where type='memo' and team_id=?", (team_id,))

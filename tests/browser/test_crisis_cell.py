@@ -108,7 +108,9 @@ def test_escalate_draft_approve_and_the_thread_calms(
             "select seed, lang from drill_session where id=?", (session_id,)
         ).fetchone()
         applied = db.execute(
-            "select applied_t, text from action where type='reply' and engine=1"
+            "select a.applied_t, a.text from action a join team t on a.team_id = t.id"
+            " where a.type='reply' and a.engine=1 and t.session_id=?",
+            (session_id,),
         ).fetchone()
     assert applied and applied[0] is not None
     reply = Action(t=applied[0], type="reply", target=first.post_id, text=applied[1], id="r")
@@ -132,7 +134,9 @@ def test_escalate_draft_approve_and_the_thread_calms(
     cm.wait_for_timeout(1500)
     received = cm.evaluate("window.stormdrill.received()")
     with sqlite3.connect(live_db) as db:
-        team_id = db.execute("select team_id from participant where name='Ana'").fetchone()[0]
+        team_id = db.execute(
+            "select team_id from participant where name='Ana' and session_id=?", (session_id,)
+        ).fetchone()[0]
         stored = [r[0] for r in db.execute("select post_id from post where team_id=?", (team_id,))]
     assert set(received) == set(stored)
     assert set(received.values()) == {1}

@@ -3,25 +3,13 @@ account (until revoked), and releases the hot wash, where each participant sees 
 
 import re
 import sqlite3
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import new_session, participant
+from .helpers import new_session, participant, write_memo
 
 pytestmark = pytest.mark.browser
-
-
-def wait_for_row(live_db, sql, args, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with sqlite3.connect(live_db) as db:
-            row = db.execute(sql, args).fetchone()
-        if row:
-            return row
-        time.sleep(0.2)
-    pytest.fail(f"no row for {sql} {args}")
 
 
 def test_debrief_share_link_and_hot_wash(browser, base_url, trainer_page, live_db, shoot):
@@ -35,12 +23,7 @@ def test_debrief_share_link_and_hot_wash(browser, base_url, trainer_page, live_d
     # Ana writes a memo to staff: a point for internal communication, with its reason
     trainer.click('[data-do="start"]')
     ana.wait_for_selector(".post", timeout=30_000)
-    ana.click('[data-open="memo"]')
-    ana.fill("#memo-text", "Point de situation pour tous les salariés")
-    ana.click("[data-memo] button[type=submit]")
-    wait_for_row(
-        live_db, "select id from action where type='memo' and team_id=?", (teams["Rouge"],)
-    )
+    write_memo(ana, live_db, teams["Rouge"])
     trainer.once("dialog", lambda dialog: dialog.accept())
     trainer.click('[data-do="end"]')
     expect(ana.locator("[data-ended]")).to_be_visible(timeout=10_000)
@@ -56,7 +39,7 @@ def test_debrief_share_link_and_hot_wash(browser, base_url, trainer_page, live_d
     # what if Rouge had sent no memo? The same storm replayed, the two scores side by side
     red.get_by_role("link", name="Et si…").click()
     trainer.wait_for_url(re.compile(rf"/trainer/{session_id}/debrief/{teams['Rouge']}/fork$"))
-    memo = trainer.locator("tbody tr").filter(has_text="memo")
+    memo = trainer.locator("tbody tr").filter(has_text="note interne")
     memo.locator("input[name=drop]").check()
     trainer.fill("input[name=at]", "0")
     trainer.get_by_role("button", name="Comparer").click()

@@ -45,6 +45,18 @@ def login(client, trainer_id: int) -> None:
         s["_fresh"] = True
 
 
+def stranger(app, name: str = "eve"):
+    """A test client logged in as another trainer, who owns none of the sessions at hand."""
+    with app.app_context():
+        other = Trainer(name=name, password_hash="x")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    client = app.test_client()
+    login(client, other_id)
+    return client
+
+
 @pytest.fixture
 def drill(app, trainer, wall):
     """A session of the minimal scenario with two teams, in the lobby."""

@@ -7,7 +7,7 @@ from simulator.extensions import db
 from simulator.models import DrillSession
 from simulator.services import debrief as debriefs
 
-from .conftest import login
+from .conftest import login, stranger
 from .test_actions import GOOD, act
 from .test_drill import control, tick
 
@@ -70,15 +70,7 @@ def test_the_debrief_page_and_csv(app, running, runner):
 
 
 def test_another_trainer_cannot_read_the_debrief(app, running):
-    from simulator.models import Trainer
-
-    with app.app_context():
-        other = Trainer(name="eve", password_hash="x")
-        db.session.add(other)
-        db.session.commit()
-        other_id = other.id
-    client = app.test_client()
-    login(client, other_id)
+    client = stranger(app)
     sid = running["drill"]["id"]
     assert client.get(f"/trainer/{sid}/debrief").status_code == 404
     assert client.get(f"/trainer/{sid}/debrief.csv").status_code == 404

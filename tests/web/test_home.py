@@ -189,3 +189,8 @@ def test_scenario_text_is_escaped(make_app, tmp_path):
     page = text(app.test_client().get("/", headers={"Accept-Language": "en"}))
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_browser_asking_for_favicon_ico_gets_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.location.endswith("/static/favicon.svg")
