@@ -225,8 +225,8 @@ class SessionRunner:
         if until != self.saved_until and (
             minute != int(self.saved_until // 60) or session.status != "running"
         ):
-            self.saved_until = until
             self._save_tallies(session)
+            self.saved_until = until  # only once saved: a failed save is tried again
         if now - self.last_overview >= OVERVIEW_EVERY:
             self.last_overview = now
             self.emit(

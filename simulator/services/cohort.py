@@ -213,7 +213,12 @@ def _row(session, team, score: TeamScore, overrides, version: dict) -> dict[str,
         "overridden": any("override" in c for c in view["criteria"]),
         "containment": score.containment,
         "criteria": {
-            c["id"]: {"points": c["points"], "max": c["max"], "original": c.get("original")}
+            c["id"]: {
+                "points": c["points"],
+                "max": c["max"],
+                "original": c.get("original"),
+                "label": c.get("label") or {},
+            }
             for c in view["criteria"]
         },
     }
@@ -248,7 +253,7 @@ def _criteria(rows: list[dict], reference: list[dict[str, Any]], lang: str) -> l
     seen: dict[str, dict] = {c["id"]: c for c in reference}
     for r in rows:
         for cid, c in r["criteria"].items():
-            seen.setdefault(cid, {"id": cid, "max": c["max"], "label": {}})
+            seen.setdefault(cid, {"id": cid, "max": c["max"], "label": c["label"]})
     return [{"id": c["id"], "label": _label(c, lang), "max": c["max"]} for c in seen.values()]
 
 

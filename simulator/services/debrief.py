@@ -71,13 +71,19 @@ def unanswered_storm(session: DrillSession, team: Team) -> Storm:
 
 
 def tallies(session: DrillSession, team: Team) -> tuple[Tally, Tally]:
-    """The team's storm as played and left unanswered, up to where the team's storm got."""
+    """The team's storm as played and left unanswered, up to where the team's storm got.
+
+    While the session runs, the runner's last save (at most a simulated minute behind) is
+    good enough; an ended session's tallies must reach its end, or they are computed here
+    and stored.
+    """
     until = team.emitted_until
-    played = _stored(team.played, until)
+    live = session.status != "ended"
+    played = _stored(team.played, until, live)
     controls = [c.id for c in team_controls(session, team)]
     stored = team.unanswered
     unanswered = (
-        _stored(stored, until)
+        _stored(stored, until, live)
         if stored and sorted(stored.get("controls", ())) == sorted(controls)
         else None
     )
@@ -86,7 +92,7 @@ def tallies(session: DrillSession, team: Team) -> tuple[Tally, Tally]:
         played = Tally.of(team_posts(team), until=until)
     if unanswered is None:
         unanswered = _unanswered(session, team)
-    if computed:
+    if computed and not live:  # while it runs, the runner keeps them
         svc.record_tallies([(team, played, unanswered, controls)])
     return played, unanswered
 
@@ -116,8 +122,8 @@ def _until(data: dict[str, Any] | None) -> float | None:
     return None if data is None else float(data["until"])
 
 
-def _stored(data: dict[str, Any] | None, until: float) -> Tally | None:
-    if data is None or _until(data) != until:
+def _stored(data: dict[str, Any] | None, until: float, behind: bool = False) -> Tally | None:
+    if data is None or not (_until(data) == until or (behind and _until(data) <= until)):
         return None
     return Tally.from_json(data)
 

@@ -63,10 +63,7 @@ def marks(session: DrillSession, team: Team) -> dict[str, Any]:
         select(PostRecord.post_id, PostRecord.t, PostRecord.platform, PostRecord.data["inject"])
         .where(
             PostRecord.team_id == team.id,
-            or_(
-                and_(PostRecord.post_id >= "i-", PostRecord.post_id < "i."),
-                and_(PostRecord.post_id >= "c-", PostRecord.post_id < "c."),
-            ),
+            or_(PostRecord.post_id.startswith("i-"), PostRecord.post_id.startswith("c-")),
         )
         .order_by(PostRecord.t, PostRecord.id)
     ).all()

@@ -8,6 +8,7 @@ static/), so a report cannot reach out whatever its text says.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,18 @@ def render_pdf(session: DrillSession, *, internal: bool = True) -> bytes:
     weasyprint = _weasyprint()
     static = Path(current_app.static_folder or "static").resolve()
     html = render_html(session, internal=internal, pdf=True)
-    document = weasyprint.HTML(
-        string=html, base_url=static.as_uri() + "/", url_fetcher=_static_only(weasyprint, static)
-    )
-    return document.write_pdf()
+    key = hashlib.sha256(html.encode()).digest()
+    if key not in _made:  # the same page again (a share link opened by a room): made once
+        document = weasyprint.HTML(
+            string=html,
+            base_url=static.as_uri() + "/",
+            url_fetcher=_static_only(weasyprint, static),
+        )
+        if len(_made) >= PDF_CACHE:
+            _made.pop(next(iter(_made)))
+        _made[key] = document.write_pdf()
+    return _made[key]
+
+
+PDF_CACHE = 8  # PDFs kept, by the page they were made from
+_made: dict[bytes, bytes] = {}

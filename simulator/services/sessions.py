@@ -171,11 +171,11 @@ def team_of(session: DrillSession, team_id: int | None) -> Team | None:
 
 def delete_session(session: DrillSession) -> None:
     """Delete a session that has not started or has ended, with everything it recorded."""
-    from ..models import AarItem, AarRating, ActionRecord, ScoreOverride, ShareLink
+    from ..models import AarItem, AarRating, ActionRecord, ScoreOverride, ShareLink, TeamScore
 
     team_ids = [t.id for t in session.teams]
     if team_ids:
-        for model in (PostRecord, ActionRecord, ScoreOverride, AarRating, AarItem):
+        for model in (PostRecord, ActionRecord, ScoreOverride, AarRating, AarItem, TeamScore):
             db.session.execute(delete(model).where(model.team_id.in_(team_ids)))
     db.session.execute(delete(Control).where(Control.session_id == session.id))
     db.session.execute(delete(ShareLink).where(ShareLink.session_id == session.id))

@@ -40,7 +40,7 @@ def _filters(default_lang: str | None) -> cohort.Filters:
     version = request.args.get("version", "")
     return cohort.Filters(
         lang=lang if lang in ("all", "fr", "en") else default_lang,
-        version=int(version) if version.isdigit() else None,
+        version=int(version) if version.isascii() and version.isdigit() else None,
         scope="all" if request.args.get("scope") == "all" else "earlier",
     )
 

@@ -45,7 +45,7 @@ def _own(session_id: int, team_id: int | None):
 def page(session_id: int):
     """?team=ID&t=SECONDS: a shared moment; a missing or bad t starts at the end."""
     raw = request.args.get("team")
-    if raw is not None and not raw.isdigit():
+    if raw is not None and not (raw.isascii() and raw.isdigit()):
         abort(404)
     session, team = _own(session_id, int(raw) if raw else None)
     try:

@@ -23,9 +23,9 @@ from flask_login import current_user, login_required
 
 from ..extensions import socketio
 from ..runner import PLAY, session_room
+from ..services import aar, sharing
 from ..services import debrief as debriefs
 from ..services import sessions as svc
-from ..services import sharing
 from .play import current_participant
 
 bp = Blueprint("shared", __name__)
@@ -66,7 +66,7 @@ def debrief(token: str):
         render_template(
             "debrief/shared.html",
             drill=session,
-            debrief=debriefs.session_debrief(session),
+            debrief=aar.decorate(session, debriefs.session_debrief(session)),
             scenario=svc.scenario_of(session),
             pdf=url_for("report.shared_pdf", token=token),
         )
@@ -75,6 +75,12 @@ def debrief(token: str):
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _own_team(drill, team):
+    """A team's debrief with the facilitator's corrections, as the trainer's page shows it
+    (the after-action review itself is not shown: the hot wash comes before it)."""
+    return aar.decorate(drill, {"teams": [debriefs.team_debrief(drill, team)]})["teams"][0]
 
 
 @bp.get("/play/debrief")
@@ -89,7 +95,7 @@ def hotwash():
         "play/hotwash.html",
         drill=drill,
         participant=participant,
-        team=debriefs.team_debrief(drill, participant.team) if released else None,
+        team=_own_team(drill, participant.team) if released else None,
         scenario=svc.scenario_of(drill),
     )
 

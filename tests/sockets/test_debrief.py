@@ -77,15 +77,17 @@ def test_another_trainer_cannot_read_the_debrief(app, running):
 
 
 def test_an_ended_session_is_deleted_with_everything_it_recorded(app, running, runner):
-    from simulator.models import ActionRecord, PostRecord, ShareLink
+    from simulator.models import ActionRecord, PostRecord, ShareLink, TeamScore
+    from simulator.services import cohort, sharing
     from simulator.services import sessions as svc
-    from simulator.services import sharing
 
     play(app, running, runner)
     with app.app_context():
         session = db.session.get(DrillSession, running["drill"]["id"])
         sharing.create_link(session)
+        cohort.store(session, session.teams[0])  # a cohort page scored it
         svc.delete_session(session)
+        assert db.session.query(TeamScore).count() == 0
         assert db.session.query(ActionRecord).count() == 0
         assert db.session.query(PostRecord).count() == 0
         assert db.session.query(ShareLink).count() == 0

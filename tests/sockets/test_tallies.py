@@ -101,3 +101,19 @@ def test_a_stale_unanswered_tally_is_not_trusted(app, running, runner):
         session = db.session.get(DrillSession, running["drill"]["id"])
         _, alone = debriefs.tallies(session, team)
         assert alone == Tally.from_json(good)
+
+
+def test_a_running_sessions_debrief_uses_the_runners_last_save(app, running, runner, monkeypatch):
+    """Saved each simulated minute, the tallies of a running session are a little behind
+    the record; the debrief takes them as they are rather than replay the storm."""
+    sid = running["drill"]["id"]
+    tick(app, runner, sid, 1)  # 10 simulated seconds more (6:40 to 6:50): not saved
+    with app.app_context():
+        team = db.session.get(Team, running["drill"]["teams"][0])
+        assert team.played["until"] < team.emitted_until
+    monkeypatch.setattr(debriefs, "unanswered_storm", pytest.fail)
+    monkeypatch.setattr(debriefs, "team_posts", pytest.fail)
+    debriefs._recent.clear()
+    with app.app_context():
+        data = debriefs.session_debrief(db.session.get(DrillSession, sid))
+    assert [t["team"]["name"] for t in data["teams"]] == ["Red", "Blue"]

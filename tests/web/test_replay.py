@@ -218,6 +218,7 @@ def test_a_team_of_another_session_is_not_found(app, ended, trainer):
     client, sid = ended["client"], ended["sid"]
     assert client.get(f"/trainer/{sid}/replay?team={green}").status_code == 404
     assert client.get(f"/trainer/{sid}/replay?team=abc").status_code == 404
+    assert client.get(f"/trainer/{sid}/replay?team=%C2%B2").status_code == 404  # "²".isdigit()
     assert client.get(f"/trainer/{sid}/replay/{green}/frame.json?t=1").status_code == 404
     assert client.get(f"/trainer/{sid}/replay/{green}/marks.json").status_code == 404
     assert client.get(f"/trainer/{sid + 99}/replay").status_code == 404

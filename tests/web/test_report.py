@@ -213,6 +213,10 @@ def test_a_share_link_gives_the_pdf_without_the_teams_memos(app, played, pdf_too
     flat = _flat(_text(pdf_tools, pdf))
     assert "Red" in flat and "Répondre vite et bien" in flat
     assert "Memo 7f3a" not in flat  # memos stay with the team and the trainer
+    # the share page says what the PDF says: the same review, the same totals
+    page = app.test_client().get(f"/shared/{token}").get_data(as_text=True)
+    assert "Note 4e1d" in page and "Plan 8c0b" in page and "Memo 7f3a" not in page
+    assert "Note 4e1d" in flat and "Plan 8c0b" in flat
 
 
 # -- the printable page, and who may read what -----------------------------------------------
