@@ -48,6 +48,16 @@ def kind_label(kind: str) -> str:
     }.get(kind, kind)
 
 
+def hseep_ratings() -> dict[str, str]:
+    """The after-action review's ratings (HSEEP), code -> meaning, in the page's language."""
+    return {
+        "P": gettext("Performed without challenges"),
+        "S": gettext("Performed with some challenges"),
+        "M": gettext("Performed with major challenges"),
+        "U": gettext("Unable to be performed"),
+    }
+
+
 def clock(t: float | None) -> str:
     """A simulated time as h:mm:ss, or a dash for none."""
     return "—" if t is None else clock_text(t)
@@ -72,6 +82,7 @@ JINJA_GLOBALS = {
     "platform_label": platform_label,
     "action_label": action_label,
     "kind_label": kind_label,
+    "hseep_ratings": hseep_ratings,
     "clock": clock,
     "segments": segments,
 }

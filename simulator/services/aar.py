@@ -239,6 +239,13 @@ def ratings_of(team: Team) -> dict[str, AarRating]:
 # -- the debrief, decorated ------------------------------------------------------------------
 
 
+def reviewed(session: DrillSession) -> dict[str, Any]:
+    """The session debrief as facilitators made it: overrides applied, each team's AAR."""
+    from .debrief import session_debrief
+
+    return decorate(session, session_debrief(session))
+
+
 def decorate(session: DrillSession, debrief: Mapping[str, Any]) -> dict[str, Any]:
     """The session debrief with overrides applied (scores and ranking) and each team's AAR:
     `aar` = {"ratings": {objective: {title, suggested, rating, note}}, "items": [...]}."""

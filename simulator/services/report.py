@@ -20,7 +20,6 @@ from markupsafe import Markup
 
 from ..models import DrillSession
 from . import aar, charts
-from . import debrief as debriefs
 from . import sessions as svc
 
 PANGO = "libpango-1.0-0 libpangoft2-1.0-0"
@@ -62,7 +61,7 @@ def chart_labels() -> dict[str, str]:
 
 
 def _context(session: DrillSession, internal: bool) -> dict[str, Any]:
-    data = aar.decorate(session, debriefs.session_debrief(session))
+    data = aar.reviewed(session)
     scenario = svc.scenario_of(session)
     labels = chart_labels()
     # Markup: charts escapes every text it draws (team names, labels, action authors)

@@ -242,11 +242,15 @@ def choose(participant: Participant, team_id: int | None, role: str | None) -> P
             raise SessionError("assigned", "the trainer assigns the teams")
         participant.team = team_of(session, team_id)
     if role is not None:
-        if role not in {r.id for r in scenario_of(session).roles}:
-            raise SessionError("bad_role", "no such role in this scenario")
-        participant.role = role
+        participant.role = _role(session, role)
     db.session.commit()
     return participant
+
+
+def _role(session: DrillSession, role: str) -> str:
+    if role not in {r.id for r in scenario_of(session).roles}:
+        raise SessionError("bad_role", "no such role in this scenario")
+    return role
 
 
 def _participant_of(session: DrillSession, participant_id: int) -> Participant:
@@ -262,9 +266,7 @@ def move_participant(
     participant = _participant_of(session, participant_id)
     participant.team = team_of(session, team_id)
     if role is not None:
-        if role not in {r.id for r in scenario_of(session).roles}:
-            raise SessionError("bad_role", "no such role in this scenario")
-        participant.role = role
+        participant.role = _role(session, role)
     db.session.commit()
     return participant
 

@@ -66,7 +66,7 @@ def debrief(token: str):
         render_template(
             "debrief/shared.html",
             drill=session,
-            debrief=aar.decorate(session, debriefs.session_debrief(session)),
+            debrief=aar.reviewed(session),
             scenario=svc.scenario_of(session),
             pdf=url_for("report.shared_pdf", token=token),
         )

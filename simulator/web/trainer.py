@@ -165,15 +165,12 @@ def delete(session_id: int):
 @bp.get("/<int:session_id>/debrief")
 def debrief(session_id: int):
     from ..services import aar
-    from ..services import debrief as debriefs
 
     session = _own(session_id)
-    data = debriefs.session_debrief(session)
-    data = aar.decorate(session, data)
     return render_template(
         "trainer/debrief.html",
         session=session,
-        debrief=data,
+        debrief=aar.reviewed(session),
         scenario=svc.scenario_of(session),
     )
 

@@ -31,7 +31,7 @@ def _trainer(session) -> Trainer:
 
 
 def _debrief(session):
-    return aar.decorate(session, debriefs.session_debrief(session))
+    return aar.reviewed(session)
 
 
 def _criterion(team_debrief, cid):

@@ -4,7 +4,7 @@ from simulator.extensions import db, socketio
 from simulator.models import DrillSession, PostRecord
 from simulator.services import sessions as svc
 
-from .conftest import _tick, events
+from .conftest import _tick, events, stranger
 
 
 def control(sock, **data):
@@ -116,17 +116,7 @@ def test_notices_and_the_end_reach_participants(app, drill, join, trainer_socket
 
 
 def test_a_trainer_cannot_control_another_trainers_session(app, drill, trainer_socket):
-    from simulator.models import Trainer
-
-    from .conftest import login
-
-    with app.app_context():
-        other = Trainer(name="mallory", password_hash="x")
-        db.session.add(other)
-        db.session.commit()
-        other_id = other.id
-    client = app.test_client()
-    login(client, other_id)
+    client = stranger(app, "mallory")
     sio = socketio.test_client(app, namespace="/trainer", flask_test_client=client)
     ack = sio.emit(
         "control", {"session": drill["id"], "action": "start"}, namespace="/trainer", callback=True

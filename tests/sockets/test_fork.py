@@ -1,10 +1,10 @@
 """What if: the same storm replayed with a team's actions dropped or moved."""
 
 from simulator.extensions import db
-from simulator.models import ActionRecord, DrillSession, Trainer
+from simulator.models import ActionRecord, DrillSession
 from simulator.services.fork import ForkError, fork
 
-from .conftest import login
+from .conftest import login, stranger
 from .test_actions import GOOD, act
 from .test_drill import control, tick
 
@@ -61,9 +61,4 @@ def test_the_what_if_page(app, running, runner):
     query = "?at=0&" + "&".join(f"drop={i}" for i in ids)
     page = client.get(url + query).get_data(as_text=True)
     assert 'id="fork-chart"' in page
-    with app.app_context():
-        other = Trainer(name="zed", password_hash="x")
-        db.session.add(other)
-        db.session.commit()
-        login(client, other.id)
-    assert client.get(url).status_code == 404
+    assert stranger(app, "zed").get(url).status_code == 404

@@ -10,7 +10,7 @@ from simulator.models import DrillSession, ShareLink, Trainer
 from simulator.services import sessions as svc
 from simulator.services import sharing
 
-from .conftest import MINIMAL, events, login
+from .conftest import MINIMAL, events, login, stranger
 from .test_debrief import play
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -146,12 +146,7 @@ def test_another_trainer_cannot_share_revoke_or_release(app, running):
     with app.app_context():
         link_token = sharing.create_link(db.session.get(DrillSession, sid))
         link_id = db.session.scalar(select(ShareLink.id).where(ShareLink.session_id == sid))
-        eve = Trainer(name="eve", password_hash="x")
-        db.session.add(eve)
-        db.session.commit()
-        eve_id = eve.id
-    client = app.test_client()
-    login(client, eve_id)
+    client = stranger(app)
     token = csrf(client, "/trainer/new")
     data = {"csrf_token": token, "on": "1"}
     assert client.post(f"/trainer/{sid}/share", data=data).status_code == 404
