@@ -631,7 +631,8 @@ def remove_participant(session_id: int, participant_id: int):
 
 @bp.get(f"/sessions/<{ID}:session_id>/debrief")
 def session_debrief(session_id: int):
-    """The debrief as JSON: ranking, and per team the score with reasons, timeline, injects."""
-    from ..services import debrief as debriefs
+    """The debrief as JSON, as the trainer's page shows it: facilitators' overrides applied,
+    ranking, and per team the score with reasons, timeline, injects and after-action review."""
+    from ..services import aar
 
-    return jsonify(debriefs.session_debrief(_own_session(session_id)))
+    return jsonify(aar.reviewed(_own_session(session_id)))

@@ -302,9 +302,11 @@ CONTROLS: dict[str, tuple[str, dict[str, Schema], list[str]]] = {
 }
 SCHEMAS["Debrief"] = {
     "type": "object",
-    "description": "Ranking, and per team the score with every reason, the timeline (volume, "
+    "description": "Ranking, and per team the score with every reason (a facilitator's "
+    "override shown on its criterion and counted in the total), the timeline (volume, "
     "negative posts, the same storm unanswered, actions, injects), the injects table, the "
-    "replies with their rubric hits, chat, memos and people.",
+    "replies with their rubric hits, chat, memos, people and the after-action review (`aar`: "
+    "HSEEP ratings per objective, strengths, improvements, plan).",
     "required": ["session", "ranking", "teams"],
     "properties": {
         "session": {"type": "object"},

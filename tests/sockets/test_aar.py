@@ -371,3 +371,23 @@ def test_the_forms_need_a_login(app, played):
         data={"csrf_token": token, "objective": "respond", "rating": "P"},
     )
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_api_debrief_is_the_one_the_trainer_reads(app, played):
+    from simulator.services import accounts
+
+    with app.app_context():
+        session = _session(played)
+        trainer = _trainer(session)
+        red = session.teams[0]
+        aar.override(trainer, red, "quality", 17, "a fine answer by phone")
+        aar.rate(red, next(iter(_debrief(session)["teams"][0]["aar"]["ratings"])), "S")
+        page = _debrief(session)
+        headers = {"Authorization": f"Bearer {accounts.issue_api_token(trainer)}"}
+    body = app.test_client().get(f"/api/v1/sessions/{played['id']}/debrief", headers=headers)
+    data = body.get_json()
+    assert data["ranking"] == page["ranking"]
+    api_red = data["teams"][0]
+    assert _criterion(api_red, "quality")["points"] == 17
+    assert _criterion(api_red, "quality")["override"]["note"] == "a fine answer by phone"
+    assert "S" in [r["rating"] for r in api_red["aar"]["ratings"].values()]
