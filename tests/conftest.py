@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -33,6 +35,22 @@ POSTGRES_URL = os.environ.get(
     "STORMDRILL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REDIS_URL = os.environ.get("STORMDRILL_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def postgres_url():
+    """The URL of a PostgreSQL database of this test's own, created empty and dropped after:
+    tests never touch a schema that another run (or another helper) may be using."""
+    import psycopg
+
+    parts = urlsplit(POSTGRES_URL)
+    name = f"stormdrill_{uuid.uuid4().hex[:12]}"
+    admin = urlunsplit(parts._replace(scheme="postgresql"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _reachable(host: str, port: int) -> bool:

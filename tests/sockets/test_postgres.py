@@ -2,7 +2,6 @@
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
 from simulator import config as configs
 from simulator import create_app
@@ -12,20 +11,17 @@ from simulator.models import PostRecord, Trainer
 from simulator.runner import Runner
 from simulator.services import sessions as svc
 
-from ..conftest import POSTGRES_URL
 from .conftest import MINIMAL, FakeWall
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_app(monkeypatch):
+def pg_app(postgres_url):
     config = configs.TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = POSTGRES_URL
+    config.SQLALCHEMY_DATABASE_URI = postgres_url
     app = create_app(config)
     with app.app_context():
-        db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.session.commit()
         upgrade()  # the migrations, as `make run` applies them
     yield app
     with app.app_context():

@@ -17,17 +17,17 @@ import requests
 import socketio
 
 from ..browser.conftest import _free_port, _wait_for
-from ..conftest import POSTGRES_URL, REDIS_URL
+from ..conftest import REDIS_URL
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _env():
+def _env(database_url):
     return {
         **os.environ,
         "STORMDRILL_ENV": "production",
-        "STORMDRILL_DATABASE_URL": POSTGRES_URL,
+        "STORMDRILL_DATABASE_URL": database_url,
         "STORMDRILL_REDIS_URL": REDIS_URL,
         "STORMDRILL_REDIS_CHANNEL": f"stormdrill-test-{uuid.uuid4().hex[:8]}",
         "STORMDRILL_SECRET_KEY": "scale-out-tests",
@@ -37,12 +37,8 @@ def _env():
 
 
 @pytest.fixture
-def cluster(tmp_path):
-    env = _env()
-    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+def cluster(tmp_path, postgres_url):
+    env = _env(postgres_url)
     subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade"],
         cwd=ROOT,
@@ -86,7 +82,7 @@ def cluster(tmp_path):
     try:
         for w in workers.values():
             _wait_for(f"{w['url']}/healthz", w["process"], w["log"])
-        yield {"token": token, "workers": workers}
+        yield {"token": token, "workers": workers, "database": postgres_url}
     finally:
         for w in workers.values():
             if w["process"].poll() is None:
@@ -129,8 +125,8 @@ def _wait(predicate, timeout=20.0):
     return False
 
 
-def _owner(sid):
-    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+def _owner(cluster, sid):
+    plain = cluster["database"].replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain) as conn:
         return conn.execute("select runner_id from drill_session where id=%s", (sid,)).fetchone()[0]
 
@@ -150,8 +146,8 @@ def test_two_workers_share_sessions_through_redis_and_take_over(cluster):
     )
     sid, team = session["id"], session["teams"][0]["id"]
     _api(cluster, "b", "POST", f"/sessions/{sid}/start")
-    assert _wait(lambda: _owner(sid)), "no worker drives the session"
-    owner = _owner(sid)
+    assert _wait(lambda: _owner(cluster, sid)), "no worker drives the session"
+    owner = _owner(cluster, sid)
     workers = cluster["workers"]
     driver = next(name for name, w in workers.items() if _drives(w, owner))
     other = "a" if driver == "b" else "b"
@@ -189,7 +185,7 @@ def test_two_workers_share_sessions_through_redis_and_take_over(cluster):
         assert _wait(lambda: sum(len(b["posts"]) for b in got["posts"]) > before, timeout=30), (
             "nobody took the session over"
         )
-        assert _drives(workers[other], _owner(sid))
+        assert _drives(workers[other], _owner(cluster, sid))
         seqs = [b["seq"] for b in got["posts"]]
         assert seqs == sorted(set(seqs)), "batches were duplicated or out of order"
         ids = [p["id"] for b in got["posts"] for p in b["posts"]]
