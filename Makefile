@@ -31,8 +31,9 @@ run: $(VENV)/.runtime translations db
 	$(BIN)/python run.py --host $(HOST) --port $(PORT)
 
 # Debian packages, installed only when missing: Chromium for the browser tests (Playwright's
-# own browser download fails offline); for the PDF report, Pango and DejaVu fonts (WeasyPrint)
-# and poppler-utils (pdftotext, pdftoppm: the report's tests read the PDF).
+# own browser download fails offline); for the PDF report, Pango, DejaVu fonts and Noto Color
+# Emoji (WeasyPrint; DejaVu has no emoji) and poppler-utils (pdftotext, pdftoppm, pdffonts: the
+# report's tests read the PDF).
 system-deps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
@@ -42,6 +43,7 @@ system-deps:
 	test -n "$$(ls /usr/lib/*/libpangoft2-1.0.so.0 /usr/lib/libpangoft2-1.0.so.0 2>/dev/null)" \
 	  || missing="$$missing libpangoft2-1.0-0"; \
 	test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	test -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || missing="$$missing fonts-noto-color-emoji"; \
 	test -z "$$missing" || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  echo "Installing Debian packages:$$missing"; \
