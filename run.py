@@ -11,7 +11,12 @@ import sys  # noqa: E402
 import gevent  # noqa: E402
 
 from simulator import create_app  # noqa: E402
-from simulator.cli_trainer import announce_login, prepare_database, public_host  # noqa: E402
+from simulator.cli_trainer import (  # noqa: E402
+    announce_login,
+    join_lines,
+    prepare_database,
+    public_host,
+)
 from simulator.extensions import socketio  # noqa: E402
 from simulator.runner import get_runner  # noqa: E402
 
@@ -25,6 +30,7 @@ def main() -> None:
     app = create_app()
     host = args.host or app.config["HOST"]
     port = args.port or app.config["PORT"]
+    app.config["HOST"], app.config["PORT"] = host, port  # the projector page warns on loopback
     if prepare_database(app):  # `make run` has done it already; a bare `python run.py` not
         print("Created the database tables.", flush=True)
     if not app.config.get("PUBLIC_URL"):  # join links and QR codes must work from phones
@@ -39,6 +45,8 @@ def main() -> None:
     gc.freeze()
     shown = f"[{host}]" if ":" in host else host
     print(f"Stormdrill is running on http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
+    for line in join_lines(host, port):
+        print(line, flush=True)
     announce_login(app, host, port, echo=lambda line: print(line, flush=True))
     hub = gevent.get_hub()
     hub.NOT_ERROR = (*hub.NOT_ERROR, KeyboardInterrupt)  # Ctrl+C is not worth a traceback

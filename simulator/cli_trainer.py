@@ -176,6 +176,29 @@ def public_host(host: str, lan: Callable[[], str | None] = lan_address) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def join_lines(host: str, port: int, lan: Callable[[], str | None] = lan_address) -> list[str]:
+    """Where the participants' phones join, or why they cannot and how to fix it."""
+    address = lan()
+    if host.strip("[]") in ("localhost", "::1") or host.startswith("127."):
+        lines = [
+            f"Only this computer can open http://{public_host(host)}:{port}/: "
+            "phones in the room cannot join.",
+            "To let them join, stop (Ctrl+C) and restart with `make run HOST=0.0.0.0`"
+            " (or `python run.py --host 0.0.0.0`)",
+        ]
+        if address:
+            lines[-1] += f"; they will join at http://{address}:{port}/join"
+        return lines
+    if host in ("0.0.0.0", "", "::"):
+        if address is None:
+            return [
+                "No local network address found: phones cannot join. Connect this computer to "
+                "the room's Wi-Fi, then restart Stormdrill."
+            ]
+        return [f"Participants join at http://{address}:{port}/join (this computer on the LAN)"]
+    return [f"Participants join at http://{public_host(host)}:{port}/join"]
+
+
 def announce_login(
     app: Flask,
     host: str,

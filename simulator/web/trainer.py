@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from urllib.parse import urlsplit
 
 import segno
 from flask import (
@@ -42,12 +43,29 @@ def _own(session_id: int):
         abort(404)
 
 
+def is_loopback(host: str) -> bool:
+    """True for an address only this computer can reach (127.x, localhost, ::1)."""
+    host = host.strip("[]").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 def join_url(session) -> str:
     """The link for participants' devices: the server's LAN address, not the trainer's localhost."""
     public = current_app.config.get("PUBLIC_URL")
-    if public and request.host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]"):
+    if public and is_loopback(request.host.rsplit(":", 1)[0]):
         return public + url_for("play.join", code=session.join_code)
     return url_for("play.join", code=session.join_code, _external=True)
+
+
+def unreachable_reason(link: str) -> str | None:
+    """Why phones in the room cannot open `link`, or None when they can.
+
+    "loopback": the server listens only on this computer; "no_lan": it listens on every
+    interface but this computer has no address on a local network.
+    """
+    if not is_loopback(urlsplit(link).hostname or ""):
+        return None
+    return "loopback" if is_loopback(current_app.config.get("HOST") or "") else "no_lan"
 
 
 @bp.get("/")
@@ -131,11 +149,14 @@ def control(session_id: int):
 @bp.get("/<int:session_id>/projector")
 def projector(session_id: int):
     session = _own(session_id)
+    link = join_url(session)
     return render_template(
         "trainer/projector.html",
         session=session,
         scenario=svc.scenario_of(session),
-        join_url=join_url(session),
+        join_url=link,
+        unreachable=unreachable_reason(link),
+        port=current_app.config.get("PORT") or 5000,
     )
 
 

@@ -19,6 +19,7 @@ from simulator import create_app
 from simulator.cli_trainer import (
     announce_login,
     init_app,
+    join_lines,
     lan_address,
     prepare_database,
     public_host,
@@ -249,6 +250,24 @@ def test_public_host(host, shown):
     assert public_host(host, lan=lambda: "10.1.2.3") == shown
 
 
+def test_on_loopback_run_py_says_phones_cannot_join_and_how_to_fix_it():
+    lines = join_lines("127.0.0.1", 5000, lan=lambda: "192.168.1.20")
+    assert "phones in the room cannot join" in lines[0]
+    assert "`make run HOST=0.0.0.0`" in lines[1]
+    assert lines[1].endswith("they will join at http://192.168.1.20:5000/join")
+    assert "`make run HOST=0.0.0.0`" in join_lines("::1", 5000, lan=lambda: None)[1]
+
+
+def test_on_every_interface_run_py_prints_the_lan_address_to_join():
+    assert join_lines("0.0.0.0", 5077, lan=lambda: "192.168.1.20") == [
+        "Participants join at http://192.168.1.20:5077/join (this computer on the LAN)"
+    ]
+    assert "No local network address found" in join_lines("0.0.0.0", 5077, lan=lambda: None)[0]
+    assert join_lines("10.0.0.5", 80, lan=lambda: None) == [
+        "Participants join at http://10.0.0.5:80/join"
+    ]
+
+
 def test_lan_address_is_a_non_loopback_address_or_none():
     address = lan_address()
     if address is not None:
@@ -314,3 +333,4 @@ def test_run_py_prepares_a_fresh_database_and_prints_a_working_login_link(tmp_pa
     assert "Created the database tables." in output
     assert "Created the trainer account 'trainer', password: " in output
     assert lines[-1].startswith(f"Trainer login: http://127.0.0.1:{port}/login/"), output
+    assert "`make run HOST=0.0.0.0`" in output  # on loopback, phones cannot join: how to fix

@@ -135,6 +135,28 @@ def test_projector_and_qr(logged_in, drill):
     assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<svg")
 
 
+def test_on_loopback_the_projector_says_phones_cannot_join_and_how_to_fix_it(app, logged_in, drill):
+    app.config["HOST"] = "127.0.0.1"  # what `make run` listens on by default
+    page = logged_in.get(f"/trainer/{drill[0]}/projector").get_data(as_text=True)
+    assert 'data-unreachable="loopback"' in page
+    assert "<code>make run HOST=0.0.0.0</code>" in page  # French by default, the command as is
+    assert "joignable que depuis cet ordinateur" in page
+    logged_in.get("/lang/en")
+    page = logged_in.get(f"/trainer/{drill[0]}/projector").get_data(as_text=True)
+    assert "Stormdrill listens only on this computer" in page
+
+
+def test_on_the_lan_the_projector_has_no_warning(app, logged_in, drill):
+    app.config.update(HOST="0.0.0.0", PUBLIC_URL="http://192.168.1.20:5000")
+    page = logged_in.get(f"/trainer/{drill[0]}/projector").get_data(as_text=True)
+    assert f"http://192.168.1.20:5000/join/{drill[1]}" in page
+    assert "data-unreachable" not in page
+    # every interface, but no address on a network: the link is this computer's own
+    app.config.update(PUBLIC_URL="http://127.0.0.1:5000")
+    page = logged_in.get(f"/trainer/{drill[0]}/projector").get_data(as_text=True)
+    assert 'data-unreachable="no_lan"' in page and "make run HOST" not in page
+
+
 def test_join_with_a_code(app, client, drill):
     token = csrf(client, f"/join/{drill[1]}")
     response = client.post(
