@@ -21,6 +21,7 @@ from sqlalchemy import select
 from ..engine.scenario import Inject, Scenario
 from ..extensions import db
 from ..models import AarItem, AarRating, DrillSession, ScoreOverride, Team, Trainer
+from ..plaintext import refusal
 from . import sessions as svc
 
 RATINGS = ("P", "S", "M", "U")  # with no, some, major challenges; unable to be performed
@@ -46,6 +47,8 @@ def _text(value: str | None, code: str, required: bool, limit: int = MAX_TEXT) -
         raise AarError(code, f"{code.removesuffix('_required')} is required")
     if len(text) > limit:
         raise AarError("too_long", f"at most {limit} characters")
+    if why := refusal(code.removesuffix("_required"), text):
+        raise AarError("bad_text", why)
     return text
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..engine.actions import Action
 from ..extensions import db
 from ..models import ActionRecord, Participant, PostRecord, Team
+from ..plaintext import refusal
 from . import sessions as svc
 
 MAX_TEXT = 5000
@@ -100,6 +101,8 @@ def act(participant: Participant, data: dict[str, Any]) -> Stored:
     text = data.get("text") or ""
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise ActionError("bad_text", f"a text has at most {MAX_TEXT} characters")
+    if why := refusal("text", text):
+        raise ActionError("bad_text", why)
     if kind in NEEDS_TEXT and not text.strip():
         raise ActionError("missing_text", "write something first")
     _limit(participant.id)

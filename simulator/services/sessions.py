@@ -24,6 +24,7 @@ from ..engine.scenario import Scenario
 from ..engine.tally import Tally
 from ..extensions import db
 from ..models import Control, DrillSession, Participant, PostRecord, Team, Trainer
+from ..plaintext import refusal
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed on phones
 MAX_TEAMS = 12
@@ -118,6 +119,8 @@ def create_session(trainer: Trainer, new: NewSession) -> DrillSession:
     if not MIN_SPEED <= new.speed <= MAX_SPEED:
         raise SessionError("bad_speed", f"speed is {MIN_SPEED:g}x to {MAX_SPEED:g}x")
     names = [n.strip()[:60] for n in new.team_names if n.strip()]
+    for why in filter(None, [refusal("name", new.name), *(refusal("teams", n) for n in names)]):
+        raise SessionError("bad_text", why)
     if not 1 <= len(names) <= MAX_TEAMS:
         raise SessionError("bad_teams", f"a session has 1 to {MAX_TEAMS} teams")
     if len(set(names)) != len(names):
@@ -203,6 +206,8 @@ def join(
 ) -> tuple[Participant, str]:
     """A participant joins; returns them and their secret token (kept in their browser)."""
     session = session_by_code(code)
+    if why := refusal("name", name or ""):
+        raise SessionError("bad_name", why)
     name = " ".join((name or "").split())
     if not 1 <= len(name) <= MAX_NAME:
         raise SessionError("bad_name", f"a display name has 1 to {MAX_NAME} characters")
@@ -415,6 +420,8 @@ def send_inject(
             raise SessionError("bad_persona", "choose one of the scenario's personas")
         if not 1 <= len(text) <= 1000:
             raise SessionError("bad_text", "the post needs a text of at most 1,000 characters")
+        if why := refusal("text", text):
+            raise SessionError("bad_text", why)
         payload = {"platform": platform, "persona": persona, "text": text}
     control = _log(session, "inject", payload, team)
     db.session.commit()
@@ -430,6 +437,8 @@ def send_notice(
     text = (text or "").strip()
     if not 1 <= len(text) <= 1000:
         raise SessionError("bad_text", "a notice has 1 to 1,000 characters")
+    if why := refusal("text", text):
+        raise SessionError("bad_text", why)
     if kind not in ("notice", "call"):
         raise SessionError("bad_kind", "a notice is a 'notice' or a 'call'")
     control = _log(session, "notice", {"text": text, "kind": kind}, team)

@@ -10,6 +10,8 @@ import json
 import math
 from typing import Any
 
+from ..plaintext import refusal
+
 MAX_MESSAGE = 16 * 1024  # bytes of JSON, any event
 MAX_TEXT = 5000
 
@@ -57,6 +59,8 @@ def check(data: Any, fields: dict[str, tuple[type | tuple[type, ...], bool]]) ->
             raise PayloadError("bad_field", f"'{name}' has the wrong type")
         if isinstance(value, str) and len(value) > MAX_TEXT:
             raise PayloadError("too_long", f"'{name}' is longer than {MAX_TEXT} characters")
+        if isinstance(value, str) and (why := refusal(name, value)):
+            raise PayloadError("bad_text", why)
         if isinstance(value, int | float) and not _finite(value):
             raise PayloadError("bad_field", f"'{name}' is not a usable number")
     return data

@@ -23,6 +23,9 @@ ERRORS = {
     "bad_points": lazy_gettext("Points must be a number between 0 and the criterion's maximum."),
     "note_required": lazy_gettext("Say why: a note is required."),
     "too_long": lazy_gettext("That text is too long."),
+    "bad_text": lazy_gettext(
+        "The text contains a control character: only line breaks and tabs are allowed."
+    ),
     "bad_objective": lazy_gettext("No such objective in this scenario."),
     "bad_rating": lazy_gettext("The rating must be P, S, M or U."),
     "bad_kind": lazy_gettext("Only an improvement plan action has an owner and a due date."),

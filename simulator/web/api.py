@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from ..engine.loader import MAX_BYTES, ScenarioError, load_scenario_bytes
 from ..extensions import db
 from ..models import DrillSession, Participant, PostRecord, Team
+from ..plaintext import refusal
 from ..services import accounts
 from ..services import scenarios as library
 from ..services import sessions as svc
@@ -232,7 +233,7 @@ def _json_object() -> dict[str, Any]:
 
 
 def _plain_text(data: Any) -> None:
-    """No NUL and no lone surrogates in any text: neither the database nor UTF-8 takes them."""
+    """No control characters (but line breaks and tabs) and no lone surrogates in any text."""
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
         where, value = stack.pop()
@@ -251,8 +252,8 @@ def _text(where: str, value: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         _bad(f"'{where}' is not valid Unicode text")
-    if "\x00" in value:
-        _bad(f"'{where}' contains a NUL character")
+    if why := refusal(where, value):
+        _bad(why, "bad_text")
 
 
 def _finite(data: dict[str, Any], *names: str) -> None:

@@ -8,9 +8,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..plaintext import control_character
 from ..services.accounts import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+
+
+def plain_text(form: FlaskForm, field) -> None:
+    """A validator: no control characters but line breaks and tabs (see plaintext.py)."""
+    if isinstance(field.data, str) and control_character(field.data):
+        raise ValidationError(
+            _l("The text contains a control character: only line breaks and tabs are allowed.")
+        )
 
 
 class ButtonForm(FlaskForm):

@@ -8,12 +8,16 @@ from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .forms import plain_text
+
 SPEEDS = [1, 2, 5, 10, 20, 30]
 
 
 class NewSessionForm(FlaskForm):
     scenario = SelectField(_l("Scenario"), validators=[DataRequired()])
-    name = StringField(_l("Session name (optional)"), validators=[Optional(), Length(max=120)])
+    name = StringField(
+        _l("Session name (optional)"), validators=[Optional(), Length(max=120), plain_text]
+    )
     lang = RadioField(
         _l("Language of the storm"),
         choices=[SelectChoice("fr", _l("French")), SelectChoice("en", _l("English"))],
@@ -32,7 +36,7 @@ class NewSessionForm(FlaskForm):
     )
     teams = TextAreaField(
         _l("Teams, one per line"),
-        validators=[DataRequired(), Length(max=2000)],
+        validators=[DataRequired(), Length(max=2000), plain_text],
         default="Équipe A\nÉquipe B",
     )
     team_choice = RadioField(
@@ -59,7 +63,7 @@ class JoinForm(FlaskForm):
     )
     name = StringField(
         _l("Your name"),
-        validators=[DataRequired(_l("Enter your name.")), Length(max=40)],
+        validators=[DataRequired(_l("Enter your name.")), Length(max=40), plain_text],
         render_kw={"autocomplete": "nickname", "maxlength": 40},
     )
     submit = SubmitField(_l("Join"))

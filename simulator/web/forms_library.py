@@ -9,6 +9,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..engine.loader import MAX_BYTES
+from .forms import plain_text
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
@@ -53,8 +54,12 @@ class ImportForm(FlaskForm):
             Regexp(ID_PATTERN, message=_l("Use lowercase letters, digits, - and _ only.")),
         ],
     )
-    title_fr = StringField(_l("Title in French"), validators=[DataRequired(), Length(max=200)])
-    title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=200)])
+    title_fr = StringField(
+        _l("Title in French"), validators=[DataRequired(), Length(max=200), plain_text]
+    )
+    title_en = StringField(
+        _l("Title in English"), validators=[DataRequired(), Length(max=200), plain_text]
+    )
 
 
 class ImportResultForm(FlaskForm):

@@ -208,6 +208,8 @@ def test_strengths_improvements_and_the_plan(app, played):
         ("plan", "text", "", "2030-02-30", "bad_due"),
         ("plan", "text", "x" * 81, "", "too_long"),
         ("strength", "text", "Cléo", "", "bad_kind"),
+        ("strength", "Escalade\u0000 rapide", "", "", "bad_text"),
+        ("plan", "text", "Cl\u001béo", "", "bad_text"),
     ],
 )
 def test_a_bad_item_is_refused(app, played, kind, text, owner, due, code):

@@ -81,6 +81,12 @@ def test_the_same_key_twice_stores_one_action(app, running):
         ({"key": "a", "type": "approve", "draft": 999}, "bad_draft"),
         ({"key": "a" * 65, "type": "memo", "text": "x"}, "bad_key"),
         ({"key": "a", "type": "memo", "text": "x", "evil": True}, "bad_field"),
+        ({"key": "a", "type": "memo", "text": "nul\u0000here"}, "bad_text"),
+        ({"key": "a", "type": "chat", "text": "bell\u0007"}, "bad_text"),
+        (
+            {"key": "a", "type": "reply", "target": "i-first-complaint", "text": "\u009b"},
+            "bad_text",
+        ),
         ("memo", "bad_payload"),
     ],
 )
@@ -94,6 +100,13 @@ def test_bad_actions_are_refused_clearly(app, running, data, code):
     assert ack["message"]
     with app.app_context():
         assert db.session.query(ActionRecord).count() == 0
+
+
+def test_line_breaks_and_tabs_are_kept_in_action_texts(app, running):
+    ack = act(running["red"], key="k", type="memo", text="Point 1\tfait\r\nPoint 2")
+    assert ack["ok"], ack
+    with app.app_context():
+        assert db.session.get(ActionRecord, ack["action"]["id"]).text == "Point 1\tfait\r\nPoint 2"
 
 
 def test_a_post_of_another_teams_world_cannot_be_targeted(app, running):

@@ -271,7 +271,8 @@ def test_a_control_body_is_checked_field_by_field(client, alice, drill):
         ({}, "missing_field", "action"),
         ({"action": "notice", "team": "red", "text": "x"}, "bad_field", "team"),
         ({"action": "speed", "speed": 10**400}, "bad_field", "speed"),
-        ({"action": "notice", "text": "a\u0000b"}, "bad_field", "text"),
+        ({"action": "notice", "text": "a\u0000b"}, "bad_text", "text"),
+        ({"action": "notice", "text": "a\u001b[2Jb"}, "bad_text", "text"),
         ({"action": "move", "participant": 1}, "bad_field", "participant"),
     ]
     for body, code, field in cases:

@@ -181,6 +181,20 @@ def test_a_wrong_code_says_so_and_repeated_ones_are_limited(client, drill):
     assert response.status_code == 429
 
 
+@pytest.mark.parametrize("name", ["Eve\u0000", "Eve\u001b[31m", "Eve\u0085"])
+def test_a_name_with_a_control_character_is_refused_clearly(app, client, drill, name):
+    token = csrf(client, "/join")
+    response = client.post("/join", data={"csrf_token": token, "code": drill[1], "name": name})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "control character" in page or "caractère de contrôle" in page
+    with app.app_context():
+        assert db.session.query(Participant).count() == 0
+    with app.app_context(), pytest.raises(svc.SessionError) as error:
+        svc.join(drill[1], name)
+    assert error.value.code == "bad_name"
+
+
 def test_an_ended_session_cannot_be_joined(app, client, drill):
     with app.app_context():
         svc.end(db.session.get(DrillSession, drill[0]))
