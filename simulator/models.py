@@ -218,6 +218,7 @@ class ActionRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     participant: Mapped[Participant] = relationship()
+    draft: Mapped[ActionRecord | None] = relationship(remote_side=[id])
 
     __table_args__ = (UniqueConstraint("participant_id", "key"),)
 

@@ -327,6 +327,7 @@ resume = start
 
 
 def pause(session: DrillSession) -> DrillSession:
+    _not_ended(session)
     if session.status != "running":
         raise SessionError("not_running", "the session is not running")
     now = wall_clock()

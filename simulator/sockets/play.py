@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request, session
-from flask_socketio import Namespace, disconnect, emit, join_room, leave_room
+from flask_socketio import disconnect, emit, join_room, leave_room
 
 from ..extensions import db
 from ..models import Participant
@@ -17,6 +17,7 @@ from ..runner import session_room, team_room
 from ..services import actions as acts
 from ..services import sessions as svc
 from . import broadcast, presence
+from .events import CheckedNamespace
 from .payloads import NUMBER, PayloadError, check, error, ok
 
 ACTION_FIELDS = {
@@ -51,7 +52,7 @@ def _snapshot(p: Participant) -> dict[str, Any]:
     }
 
 
-class PlayNamespace(Namespace):
+class PlayNamespace(CheckedNamespace):
     def on_connect(self, auth: Any = None):
         """Sent by: a participant's page. auth: {token?, last_seq?}."""
         if isinstance(auth, dict) and isinstance(auth.get("token"), str):
@@ -164,8 +165,10 @@ class PlayNamespace(Namespace):
             duplicate=stored.duplicate,
         )
         if not stored.duplicate:
-            published = acts.team_actions(p.team_id, record.seq)  # an approval publishes one
-            for r in [record, *published]:
+            # a decision also changes its draft, and an approval publishes a reply
+            changed = [record.draft] if record.draft is not None else []
+            published = acts.team_actions(p.team_id, record.seq)
+            for r in [record, *changed, *published]:
                 self.emit("action", acts.view(r), room=team_room(p.team_id))
         db.session.remove()
         return result

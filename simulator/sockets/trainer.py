@@ -9,12 +9,13 @@ from typing import Any
 
 from flask import current_app
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import join_room
 
 from ..extensions import db
 from ..runner import get_runner, trainer_room
 from ..services import sessions as svc
 from . import broadcast
+from .events import CheckedNamespace
 from .payloads import NUMBER, PayloadError, check, error, ok
 
 CONTROL_FIELDS = {
@@ -90,7 +91,7 @@ def apply_control(session, data: dict[str, Any]) -> dict[str, Any]:
     return ok(clock=svc.clock_payload(session))
 
 
-class TrainerNamespace(Namespace):
+class TrainerNamespace(CheckedNamespace):
     def on_connect(self, auth: Any = None):
         """Sent by: the trainer's control room. Refused unless logged in as a trainer."""
         return current_user.is_authenticated

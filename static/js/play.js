@@ -210,7 +210,14 @@ function resetActions(actions) {
 }
 
 function applyAction(action, live) {
-  if (state.actions.has(action.id)) return;
+  const known = state.actions.get(action.id);
+  if (known) {  // a draft pushed again once decided
+    if (known.status !== action.status) {
+      known.status = action.status;
+      updateDraftItem(known);
+    }
+    return;
+  }
   state.actions.set(action.id, action);
   const mine = action.by.id === data.participant;
   const target = action.target;

@@ -158,8 +158,15 @@ def test_a_reply_needing_approval_is_a_draft_until_approved(app, running, runner
     edited = GOOD + " Écrivez-nous en message privé."
     ok = act(director, key="a1", type="approve", draft=draft["action"]["id"], text=edited)
     assert ok["ok"]
-    kinds = [(e["args"][0]["type"], e["args"][0]["status"]) for e in events(red, name="action")]
-    assert kinds == [("reply", "draft"), ("approve", "done"), ("reply", "done")]
+    pushed = [e["args"][0] for e in events(red, name="action")]
+    kinds = [(a["type"], a["status"]) for a in pushed]
+    assert kinds == [
+        ("reply", "draft"),
+        ("approve", "done"),
+        ("reply", "approved"),
+        ("reply", "done"),
+    ]
+    assert pushed[2]["id"] == pushed[0]["id"] == draft["action"]["id"]  # the draft, updated
     tick(app, runner, running["drill"]["id"], 2)
     posts = [p for e in events(red, name="posts") for p in e["args"][0]["posts"]]
     brand = [p for p in posts if p["author"]["persona"] == "brand"]
@@ -180,8 +187,9 @@ def test_a_rejected_draft_goes_back_with_the_comment(running):
         text="Trop sec, ajoute de l'empathie",
     )
     assert ack["ok"]
-    decision = [e["args"][0] for e in events(running["red"], name="action")][-1]
+    *_, decision, updated = [e["args"][0] for e in events(running["red"], name="action")]
     assert decision["type"] == "reject" and decision["draft"] == draft["action"]["id"]
+    assert (updated["id"], updated["status"]) == (draft["action"]["id"], "rejected")
     assert decision["text"] == "Trop sec, ajoute de l'empathie"
     again = act(running["director"], key="r2", type="approve", draft=draft["action"]["id"])
     assert again["error"] == "bad_draft"
@@ -259,3 +267,18 @@ def test_malformed_payloads_get_an_error_ack_and_the_server_keeps_serving(runnin
     assert isinstance(trainer_ack, dict) and "ok" in trainer_ack
     # still serving
     assert running["red"].emit("ping_clock", {}, namespace="/play", callback=True)["ok"]
+
+
+@pytest.mark.parametrize("event", ["action", "choose", "resync", "ping_clock"])
+def test_an_event_with_several_arguments_gets_a_bad_payload_ack(running, event):
+    ack = running["red"].emit(event, 1, 2, 3, namespace="/play", callback=True)
+    assert ack["ok"] is False and ack["error"] == "bad_payload", ack
+    assert "one JSON object" in ack["message"]
+    sid = running["drill"]["id"]
+    for name in ("control", "watch"):
+        ack = running["trainer"].emit(
+            name, {"session": sid}, 2, namespace="/trainer", callback=True
+        )
+        assert ack["ok"] is False and ack["error"] == "bad_payload", ack
+    still = running["red"].emit("ping_clock", {}, namespace="/play", callback=True)
+    assert still["ok"], still

@@ -235,6 +235,8 @@ def test_controls_drive_the_clock(client, alice, drill, wall):
     assert ended.json["session"]["status"] == "ended"
     assert ended.json["session"]["ended_at"] is not None
     assert_error(control(client, alice, sid, action="resume"), 409, "ended")
+    # anything after the end answers `ended`, as docs/api.md says: pausing too
+    assert_error(control(client, alice, sid, action="pause"), 409, "ended")
 
 
 def test_controls_reach_the_teams(app, client, alice, drill):
