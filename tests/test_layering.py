@@ -39,20 +39,20 @@ def imported_modules(source: str, package: str) -> list[tuple[int, str]]:
     return found
 
 
-def violation(name: str) -> str | None:
+def violation(name: str, allowed: tuple[str, ...] = ("simulator.engine",)) -> str | None:
     top = name.split(".")[0]
     if top in FORBIDDEN or top.startswith("flask_"):
         return "the engine must not depend on the web, database or socket layers"
-    if (
-        top == "simulator"
-        and name != "simulator.engine"
-        and not name.startswith("simulator.engine.")
+    if top == "simulator" and not any(
+        name == package or name.startswith(f"{package}.") for package in allowed
     ):
         return "the engine must not import the rest of the application"
     return None
 
 
 ENGINE_FILES = sorted(ENGINE.rglob("*.py"))
+IMPORTERS = ENGINE.parent / "importers"
+IMPORTER_FILES = sorted(IMPORTERS.rglob("*.py"))
 
 
 def test_the_engine_has_modules():
@@ -70,6 +70,24 @@ def test_engine_module_imports_only_the_engine_and_libraries(path):
         if (why := violation(name))
     ]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", IMPORTER_FILES, ids=lambda p: str(p.relative_to(IMPORTERS)))
+def test_importers_import_only_the_engine_importers_and_libraries(path):
+    """Importers and exporters sit beside the engine: no Flask, no database, no sockets."""
+    package = module_name(path).rpartition(".")[0] if path.name != "__init__.py" else None
+    package = package or module_name(path)
+    allowed = ("simulator.engine", "simulator.importers")
+    problems = [
+        f"{path.relative_to(ENGINE.parent.parent)}:{line}: imports {name}: {why}"
+        for line, name in imported_modules(path.read_text(encoding="utf-8"), package)
+        if (why := violation(name, allowed))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_there_are_importers():
+    assert any(p.name == "msel.py" for p in IMPORTER_FILES)
 
 
 @pytest.mark.parametrize(

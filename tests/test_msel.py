@@ -11,7 +11,13 @@ import yaml
 from openpyxl import Workbook
 
 from simulator.engine.loader import MAX_BYTES, load_scenario_text
-from simulator.msel import MselError, merge_msel, parse_msel
+from simulator.importers.msel import (
+    MselError,
+    inject_dicts,
+    merge_msel,
+    parse_msel,
+    read_msel,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "msel-example.csv"
@@ -149,13 +155,26 @@ def test_generated_ids_and_defaults():
 
 def test_missing_column():
     errors = errors_of(csv_bytes([HEADER[:1] + HEADER[2:], ROW[:1] + ROW[2:]]))
-    assert errors == ['missing column "platform" (or "plateforme")']
+    assert errors == [
+        'row 1: missing column "platform" (or "Event Type"), and no platform chosen for every row'
+    ]
 
 
 def test_unknown_and_duplicate_columns():
     errors = errors_of(csv_bytes([[*HEADER, "sevrity", "Time"], [*ROW, "3", "0:06"]]))
-    assert any('column "sevrity" is not an MSEL column' in e for e in errors)
-    assert any('column "Time" appears twice' in e for e in errors)
+    assert 'row 1, column "Time" (J1): this column says the same as column "time" (A)' in errors
+    # an unknown column is for the trainer to map or ignore, not a wrong file
+    sheet = read_msel(csv_bytes([[*HEADER, "sevrity"], [*ROW, "3"]]), "msel.csv")
+    assert [(c.header, c.letter) for c in sheet.unmapped] == [("sevrity", "I")]
+    assert sheet.rows == ()
+    mapped = read_msel(
+        csv_bytes([[*HEADER, "sevrity"], [*ROW, "3"]]), "m.csv", mapping={"sevrity": "severity"}
+    )
+    assert mapped.unmapped == () and mapped.rows[0].severity == 3
+    ignored = read_msel(
+        csv_bytes([[*HEADER, "sevrity"], [*ROW, "3"]]), "m.csv", mapping={"sevrity": "ignore"}
+    )
+    assert ignored.rows[0].severity == 2
 
 
 def test_bad_platform_time_and_persona_name_row_and_column():
@@ -163,9 +182,11 @@ def test_bad_platform_time_and_persona_name_row_and_column():
     bad_time = ["25", *ROW[1:]]
     errors = errors_of(csv_bytes([HEADER, ROW, bad_platform, bad_time]))
     assert errors == [
-        'row 3, column "platform": "tiktok" is not a platform '
-        "(microblog, brand_page, forum, news, internal)",
-        'row 4, column "time": "25" is not a time (write 25m, 1h30m or 0:25 for h:mm)',
+        'row 3, column "platform" (B3): "tiktok" is not a platform (microblog, brand_page, '
+        "forum, news, internal, or a word such as tweet, Facebook, forum, article, email, "
+        "phone call)",
+        'row 4, column "time" (A4): "25" is not a time (write 0:25 or 25m or T+25 from the '
+        "start, or a time of day such as 09:05 with the start time)",
     ]
 
 
@@ -183,9 +204,9 @@ def test_unknown_persona_role_and_objective_are_found_against_the_base():
     )
     errors = merge_errors(rows)
     starts = [
-        'row 3, column "persona": "hacker" is not a persona of this scenario',
-        'row 4, column "must_escalate_to": "ceo" is not a role of this scenario',
-        'row 4, column "objective": "world_peace" is not a',
+        'row 3, column "persona" (C3): "hacker" is not a persona of this scenario',
+        'row 4, column "must_escalate_to" (G4): "ceo" is not a role of this scenario',
+        'row 4, column "objective" (H4): "world_peace" is not a',
     ]
     for start in starts:
         assert any(e.startswith(start) for e in errors), (start, errors)
@@ -194,30 +215,33 @@ def test_unknown_persona_role_and_objective_are_found_against_the_base():
 def test_a_time_after_the_end_and_a_platform_the_base_lacks_are_mapped_back(tmp_path):
     rows = parse_msel(csv_bytes([["heure", *HEADER[1:]], ["3h", *ROW[1:]]]), "msel.csv")
     [error] = merge_errors(rows)
-    assert error.startswith('row 2, column "heure": "3h" is after the end of the scenario')
+    assert error.startswith('row 2, column "heure" (A2): "3h" is after the end of the scenario')
 
 
 def test_duplicate_ids_name_the_id_column():
     rows = parse_msel(csv_bytes([[*HEADER, "id"], [*ROW, "same"], [*ROW, "same"]]), "m.csv")
-    assert merge_errors(rows) == ['row 3, column "id": "same" is used twice in injects']
+    assert merge_errors(rows) == ['row 3, column "id" (I3): "same" is used twice in injects']
 
 
 def test_bad_values_in_optional_columns():
     header = [*HEADER, "severity", "deadline", "optional", "id"]
     errors = errors_of(csv_bytes([header, [*ROW, "9", "soon", "maybe", "Not An Id"]]))
-    assert 'row 2, column "severity": "9" is not a severity (1, 2, 3 or 4)' in errors
-    assert any(e.startswith('row 2, column "deadline": "soon"') for e in errors)
-    assert 'row 2, column "optional": "maybe" is not yes or no' in errors
-    assert any(e.startswith('row 2, column "id": "Not An Id"') for e in errors)
+    assert 'row 2, column "severity" (I2): "9" is not a severity (1, 2, 3 or 4)' in errors
+    assert any(e.startswith('row 2, column "deadline" (J2): "soon"') for e in errors)
+    assert 'row 2, column "optional" (K2): "maybe" is not yes or no' in errors
+    # an id written as planners do ("Inject 4") becomes one
+    [row] = parse_msel(csv_bytes([header, [*ROW, "1", "10m", "", "Inject 4"]]), "m.csv")
+    assert row.id == "inject-4"
 
 
 def test_bad_expected_action_and_empty_text():
     row = [*ROW[:3], "", "Lost", "reply, shout", *ROW[6:]]
     errors = errors_of(csv_bytes([HEADER, row]))
     assert errors == [
-        'row 2, column "text_fr": is empty (every inject needs its text in French and in English)',
-        'row 2, column "expected_action": "shout" is not an action (tag, escalate, reply, dm, '
-        "hide, delete, holding_statement, memo, ignore)",
+        'row 2, column "text_fr" (D2): is empty (this sheet has a text column per language: '
+        "write both texts, or keep only one language's column)",
+        'row 2, column "expected_action" (F2): "shout" is not an action (tag, escalate, reply, '
+        "dm, hide, delete, holding_statement, memo, ignore)",
     ]
 
 
@@ -241,7 +265,8 @@ def test_formula_injection_cells_stay_text():
     book.save(out)
     errors = errors_of(out.getvalue(), "msel.xlsx")
     assert errors == [
-        'row 2, column "text_en": is empty (every inject needs its text in French and in English)'
+        'sheet "Sheet", row 2, column "text_en" (E2): is empty (this sheet has a text column '
+        "per language: write both texts, or keep only one language's column)"
     ]
     sheet["E2"] = "Lost"
     out = io.BytesIO()
@@ -260,7 +285,7 @@ def test_oversized_file():
     ("raw", "filename", "message"),
     [
         (b"", "msel.csv", "the file is empty"),
-        (b"time,platform\n", "msel.csv", 'missing column "persona" (or "auteur")'),
+        (b"time,platform\n", "msel.csv", 'row 1: missing column "text" (or "Inject'),
         (csv_bytes([HEADER]), "msel.csv", "the file has column headers but no injects below them"),
         ("heure;texte\né".encode("latin-1"), "msel.csv", "line 2: the file is not UTF-8 text"),
         (b"PK\x03\x04 not really a zip", "msel.xlsx", "this is not a readable .xlsx file"),
@@ -277,3 +302,191 @@ def test_hostile_or_wrong_files_get_one_clear_error(raw, filename, message):
 def test_too_many_rows():
     errors = errors_of(csv_bytes([HEADER] + [ROW] * 501))
     assert errors == ["row 502: an MSEL has at most 500 rows"]
+
+
+# -- the sheets planners already have ---------------------------------------------------------
+
+HSEEP = [
+    "Event #",
+    "Inject #",
+    "Scenario Time",
+    "Event Type",
+    "Responsible Controller",
+    "From",
+    "To",
+    "Inject Description",
+    "Expected Player Action",
+    "Objective/Capability",
+    "Notes",
+]
+
+
+def hseep_sheet(rows: list[list[object]], start: object = "09:00") -> bytes:
+    """An HSEEP/CISA-style MSEL: a title block above the header, as real ones have."""
+    return xlsx_bytes(
+        [
+            ["Hopla Parcel Outage Tabletop Exercise (TTX)"],
+            ["Master Scenario Events List", None, "Exercise date:", "2026-12-05"],
+            ["Start time:", start],
+            [],
+            HSEEP,
+            *rows,
+        ]
+    )
+
+
+HSEEP_ROWS = [
+    [
+        1,
+        "1.1",
+        "09:05",
+        "Social media post",
+        "Camille",
+        "Fed-up customer",
+        "Community manager",
+        "Parcel delivered to a safe place yesterday, says @HoplaColis. It wasn't.",
+        "Team replies publicly with empathy and escalates to customer service",
+        "Spot the weak signal",
+        "Send only if the team is quiet",
+    ],
+    [
+        1,
+        "1.2",
+        "09:20",
+        "Phone call",
+        "Hugo",
+        "journalist",
+        "Press office",
+        "Regional reporter calls about lost parcels in Lyon",
+        "Escalate to the communications director; issue a holding statement",
+        "Speak early",
+        "",
+    ],
+    [
+        2,
+        "2.1",
+        "09:40",
+        "News article",
+        "Hugo",
+        "Regional press reporter",
+        "All staff",
+        "Lost parcels pile up in Lyon depots",
+        "Do not respond; monitor",
+        "contain",
+        "",
+    ],
+]
+
+
+def test_an_hseep_sheet_with_a_title_block_imports_as_planners_wrote_it():
+    sheet = read_msel(hseep_sheet(HSEEP_ROWS), "volta.xlsx", lang="en")
+    assert sheet.header_row == 5 and sheet.unmapped == ()
+    assert sheet.title == "Hopla Parcel Outage Tabletop Exercise (TTX)"
+    assert sheet.start == "09:00"
+    first, call, article = sheet.rows
+    assert (first.id, first.time, first.platform) == ("1-1", "5m", "microblog")
+    assert (call.time, call.platform, call.kind) == ("20m", "internal", "call")
+    assert (article.time, article.platform) == ("40m", "news")
+    assert first.text_en.startswith("Parcel delivered") and first.text_fr == ""
+    assert first.expected_actions == ("escalate", "reply")
+    assert call.expected_actions == ("holding_statement", "escalate")
+    assert article.expected_actions == ("ignore",)
+    # what the trainer needs during the drill is kept
+    assert (first.to, first.controller, first.notes) == (
+        "Community manager",
+        "Camille",
+        "Send only if the team is quiet",
+    )
+    assert first.expected_text.startswith("Team replies publicly")
+    # senders, roles and objectives written as titles find the base scenario's ids
+    injects = inject_dicts(sheet.rows, yaml.safe_load(BASE))
+    assert [i["persona"] for i in injects] == ["angry_customer", "journalist", "journalist"]
+    assert [i.get("objective") for i in injects] == ["detect", "hold", "contain"]
+    assert "Send only if the team is quiet" in injects[0]["note"]["en"]
+    assert "Controller: Camille" in injects[0]["note"]["en"]
+
+
+def test_clock_times_count_from_the_start_given_on_the_page_or_in_the_sheet():
+    no_start = hseep_sheet(HSEEP_ROWS, start=None)
+    errors = errors_of_read(no_start, lang="en")
+    assert errors[0] == (
+        'sheet "Sheet", row 6, column "Scenario Time" (C6): "09:05" is a time of day: give the '
+        'exercise\'s start time (on the import page, or as "Start time: 09:00" above the '
+        "header) to count from it"
+    )
+    sheet = read_msel(no_start, "m.xlsx", lang="en", start="08:50")
+    assert [r.time for r in sheet.rows] == ["15m", "30m", "50m"]
+    # Excel time cells are times of day too
+    rows = [[*r[:2], dt.time(9, int(r[2][3:])), *r[3:]] for r in HSEEP_ROWS]
+    assert [r.time for r in read_msel(hseep_sheet(rows), "m.xlsx", lang="en").rows] == [
+        "5m",
+        "20m",
+        "40m",
+    ]
+    early = [[*HSEEP_ROWS[0][:2], "08:30", *HSEEP_ROWS[0][3:]]]
+    assert errors_of_read(hseep_sheet(early), lang="en") == [
+        'sheet "Sheet", row 6, column "Scenario Time" (C6): "08:30" is before the start of the '
+        "exercise (09:00)"
+    ]
+
+
+def test_elapsed_times_as_planners_write_them():
+    for written, expected in (
+        ("0:25", "25m"),
+        ("25m", "25m"),
+        ("T+25", "25m"),
+        ("T+01:10", "1h10m"),
+        ("1:30", "1h30m"),
+    ):
+        rows = [[*HSEEP_ROWS[0][:2], written, *HSEEP_ROWS[0][3:]]]
+        sheet = read_msel(hseep_sheet(rows, start=None), "m.xlsx", lang="en")
+        assert sheet.rows[0].time == expected, written
+
+
+def test_a_bad_cell_is_quoted_with_its_sheet_row_and_column():
+    rows = [[*HSEEP_ROWS[0][:2], "9h65", "Carrier pigeon", *HSEEP_ROWS[0][4:]]]
+    assert errors_of_read(hseep_sheet(rows), lang="en") == [
+        'sheet "Sheet", row 6, column "Scenario Time" (C6): "9h65" is not a time (write 0:25 or '
+        "25m or T+25 from the start, or a time of day such as 09:05 with the start time)",
+        'sheet "Sheet", row 6, column "Event Type" (D6): "Carrier pigeon" is not a platform '
+        "(microblog, brand_page, forum, news, internal, or a word such as tweet, Facebook, "
+        "forum, article, email, phone call)",
+    ]
+
+
+def test_unknown_columns_are_offered_for_mapping_not_reported_one_error_each():
+    header = [*HSEEP, "Statut"]
+    raw = xlsx_bytes([["Exercice Hopla"], header, [*HSEEP_ROWS[0], "prêt"]])
+    sheet = read_msel(raw, "m.xlsx", lang="en", start="09:00")
+    assert [(c.header, c.letter) for c in sheet.unmapped] == [("Statut", "L")]
+    assert sheet.rows == ()  # read once every column is mapped or ignored
+    with pytest.raises(MselError) as info:
+        parse_msel(raw, "m.xlsx", lang="en", start="09:00")
+    assert len(info.value.errors) == 1 and "Statut" in info.value.errors[0]
+    sheet = read_msel(raw, "m.xlsx", lang="en", start="09:00", mapping={"Statut": "ignore"})
+    assert sheet.rows[0].platform == "microblog"
+
+
+def test_one_language_is_enough_and_the_single_text_column_needs_one():
+    errors = errors_of_read(hseep_sheet(HSEEP_ROWS))
+    assert errors == [
+        'sheet "Sheet", row 5: say in which language the column "Inject Description" is written'
+    ]
+    french = read_msel(hseep_sheet(HSEEP_ROWS), "m.xlsx", lang="fr").rows[0]
+    assert french.text_fr.startswith("Parcel") and french.text_en == ""
+
+
+def test_no_header_row_says_so():
+    raw = xlsx_bytes([["Plan"], ["a", "b", "c"], ["d", "e", "f"]])
+    assert errors_of_read(raw) == [
+        'sheet "Sheet": no header row found: none of the first rows names two MSEL columns '
+        "(for example: id, time, platform, event_type, persona, to, text, text_fr, text_en, "
+        "expected_action, must_escalate_to, objective, responsible_controller, notes, severity, "
+        "deadline, optional)"
+    ]
+
+
+def errors_of_read(raw: bytes, **options) -> list[str]:
+    with pytest.raises(MselError) as info:
+        read_msel(raw, "m.xlsx", **options)
+    return info.value.errors

@@ -22,8 +22,8 @@ from ..engine.loader import ScenarioError, load_scenario_bytes, load_scenario_te
 from ..engine.scenario import Phase, Scenario
 from ..engine.storm import post_dict, window
 from ..extensions import db
+from ..importers.msel import MselError, merge_msel, parse_msel
 from ..models import ScenarioUpload, Trainer
-from ..msel import MselError, merge_msel, parse_msel
 from ..web.main import scenario_catalogue
 
 SAMPLE_SIZE = 40

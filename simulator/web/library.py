@@ -23,8 +23,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..engine.loader import MAX_BYTES, ScenarioError
 from ..engine.scenario import Scenario
+from ..importers.msel import MselError
 from ..labels import action_label, kind_label, platform_label
-from ..msel import MselError
 from ..services import scenarios as library_service
 from .forms_library import DeleteForm, ImportForm, ImportResultForm, UploadForm
 from .main import language_name, severity_label

@@ -358,14 +358,14 @@ def test_msel_row_errors_are_listed_and_nothing_is_kept(app, alice):
     response = import_msel(alice, bad)
     assert response.status_code == 400
     text = page(response)
-    assert html('row 2, column "platform": "tiktok" is not a platform') in text
+    assert html('row 2, column "platform" (C2): "tiktok" is not a platform') in text
     assert "textarea" not in text.split("lib-errors", 1)[1].split("</section>", 1)[0]
     assert uploads(app) == []
     # once the file parses, the base scenario finds the unknown persona
     response = import_msel(
         alice, MSEL_EXAMPLE.replace(b"0:26,microblog,troll", b"0:26,microblog,hacker")
     )
-    assert html('row 5, column "persona": "hacker" is not a persona of this scenario') in page(
+    assert html('row 5, column "persona" (D5): "hacker" is not a persona of this scenario') in page(
         response
     )
 
