@@ -38,6 +38,7 @@ from .scenario import (
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "scenarios" / "scenario.schema.json"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # nested collections; a scenario needs fewer than 10
 MAX_ERRORS = 50
 DEFAULT_RESPONSE_DEADLINE = 3600.0
 DEFAULT_KIND = {
@@ -97,6 +98,49 @@ class _Doc:
 
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's composer recurses once per nested collection: refuse depth before Python does."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    problem=f"nested more than {MAX_DEPTH} levels deep",
+                    problem_mark=self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _merges_into_itself(node: yaml.MappingNode) -> bool:
+    """Whether `<<` merge keys lead from `node` back to a mapping already on the way."""
+    stack, on_way = [(node, iter(_merged(node)))], {id(node)}
+    while stack:
+        child = next(stack[-1][1], None)
+        if child is None:
+            on_way.discard(id(stack.pop()[0]))
+        elif id(child) in on_way:
+            return True
+        else:
+            on_way.add(id(child))
+            stack.append((child, iter(_merged(child))))
+    return False
+
+
+def _merged(node: yaml.MappingNode) -> list[yaml.MappingNode]:
+    out = []
+    for key, value in node.value:
+        if key.tag == _MERGE:
+            items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            out.extend(n for n in items if isinstance(n, yaml.MappingNode))
+    return out
 
 
 class _Builder:
@@ -109,6 +153,7 @@ class _Builder:
         self.values: dict[Path_, tuple[int, int]] = {}
         self.keys: dict[Path_, tuple[int, int]] = {}
         self.errors: list[str] = []
+        self.open: set[int] = set()  # the collections being built: an alias to one is a cycle
 
     def where(self, mark: yaml.Mark) -> tuple[int, int]:
         return mark.line + 1, mark.column + 1
@@ -128,10 +173,45 @@ class _Builder:
             raise ScenarioError(
                 [f"{self.source}:{line}:{col}: malformed YAML: unsupported tag {node.tag!r}"]
             )
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.open or (
+                isinstance(node, yaml.MappingNode) and _merges_into_itself(node)
+            ):
+                line, col = self.where(node.start_mark)
+                raise ScenarioError(
+                    [
+                        f"{self.source}:{line}:{col}: malformed YAML: {format_path(path)}: "
+                        "an alias refers to the value that contains it"
+                    ]
+                )
+            if len(path) > MAX_DEPTH:
+                line, col = self.where(node.start_mark)
+                raise ScenarioError(
+                    [
+                        f"{self.source}:{line}:{col}: malformed YAML: "
+                        f"nested more than {MAX_DEPTH} levels deep"
+                    ]
+                )
+            self.open.add(id(node))
+            try:
+                return self._collection(node, path)
+            finally:
+                self.open.discard(id(node))
+        value = self.loader.construct_object(node)
+        if not isinstance(value, str | int | float | bool | type(None)):
+            value = str(value)  # dates and other YAML types are read as text
+        return value
+
+    def _collection(self, node: yaml.CollectionNode, path: Path_) -> Any:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             self.loader.flatten_mapping(node)
             for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line, col = self.where(key_node.start_mark)
+                    raise ScenarioError(
+                        [f"{self.source}:{line}:{col}: malformed YAML: a key is a plain value"]
+                    )
                 key = self.loader.construct_object(key_node)
                 if not isinstance(key, str):
                     key = str(key)
@@ -143,18 +223,13 @@ class _Builder:
                 self.keys[path + (key,)] = self.where(key_node.start_mark)
                 out[key] = self.build(value_node, path + (key,))
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        value = self.loader.construct_object(node)
-        if not isinstance(value, str | int | float | bool | type(None)):
-            value = str(value)  # dates and other YAML types are read as text
-        return value
+        return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
 
 
 def _parse(text: str, source: str) -> _Doc:
     loader = None
     try:
-        loader = yaml.SafeLoader(text)  # the reader refuses control characters right here
+        loader = _Loader(text)  # the reader refuses control characters right here
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([f"{source}:1:1: the file holds no YAML document"])

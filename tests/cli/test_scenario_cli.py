@@ -104,3 +104,13 @@ def test_storm_refuses_a_bad_duration():
     result = flask("scenario", "storm", str(MINIMAL), "--seed", "1", "--until", "soon")
     assert result.returncode == 2
     assert "is not a duration" in result.stderr
+
+
+def test_validate_locates_a_nesting_bomb_without_a_traceback(tmp_path: Path):
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("[" * 10_000)
+    result = flask("scenario", "validate", str(bomb))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{bomb}:1:65: malformed YAML: nested more than 64 levels deep"
+    ]

@@ -7,6 +7,7 @@ import pytest
 
 from simulator.engine.loader import (
     MAX_BYTES,
+    MAX_DEPTH,
     ScenarioError,
     load_scenario,
     load_scenario_bytes,
@@ -177,6 +178,32 @@ def test_an_alias_bomb_is_refused():
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(bomb, "bomb.yaml")
     assert "expands to more than" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[" * 10_000, f"s.yaml:1:{MAX_DEPTH + 1}: malformed YAML: nested more than"),
+        ("x: " + "{a: " * 5_000, f"s.yaml:1:{4 * MAX_DEPTH - 3}: malformed YAML: nested more"),
+        ("a: &a [*a, *a]\n", "s.yaml:1:4: malformed YAML: a[0]: an alias refers to the value"),
+        ("a: &a {b: 1, <<: *a}\n", "s.yaml:1:4: malformed YAML: a: an alias refers to the value"),
+        ("a: &a {x: {<<: *a}}\n", "s.yaml:1:11: malformed YAML: a.x.x: an alias refers to"),
+        ("? [1, 2]\n: x\n", "s.yaml:1:3: malformed YAML: a key is a plain value"),
+    ],
+)
+def test_deep_nesting_and_cyclic_aliases_get_a_located_error(text, expected):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "s.yaml")
+    assert len(info.value.errors) == 1 and info.value.errors[0].startswith(expected)
+
+
+def test_nesting_to_the_limit_is_read():
+    text = MINIMAL + "x-deep: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "\n"
+    with pytest.raises(ScenarioError) as info:  # read, then refused only as an unknown key
+        load_scenario_text(text, "s.yaml")
+    assert info.value.errors[0].startswith(
+        f"s.yaml:{MINIMAL.count(chr(10)) + 1}:1: x-deep: unknown key"
+    )
 
 
 def test_anchors_used_reasonably_are_fine():

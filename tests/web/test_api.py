@@ -393,6 +393,13 @@ def test_validating_a_scenario_says_what_is_wrong_and_stores_nothing(client, ali
     assert re.match(r"mine\.yaml:\d+:\d+: severity: ", bad.json["errors"][0])
     control_chars = client.post(url, data="id: \x11", content_type="text/yaml", headers=alice)
     assert control_chars.status_code == 200 and control_chars.json["valid"] is False
+    cycle = client.post(url, data="a: &a [*a, *a]\n", content_type="text/yaml", headers=alice)
+    assert cycle.status_code == 200 and cycle.json == {
+        "valid": False,
+        "errors": [
+            "scenario.yaml:1:4: malformed YAML: a[0]: an alias refers to the value that contains it"
+        ],
+    }
     assert_error(client.post(url, json={"yml": "x"}, headers=alice), 400, "bad_field", "yml")
     assert_error(client.post(url, json={}, headers=alice), 400, "missing_field", "yaml")
     assert_error(
