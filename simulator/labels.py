@@ -48,6 +48,32 @@ def kind_label(kind: str) -> str:
     }.get(kind, kind)
 
 
+def status_labels() -> dict[str, str]:
+    """A session's states, one word each wherever a page shows them (trainer or participant)."""
+    return {
+        "lobby": gettext("Lobby"),
+        "running": gettext("Live"),
+        "paused": gettext("Paused"),
+        "ended": gettext("Ended"),
+    }
+
+
+FIRST_WORDS = 60  # characters of an inject's post that name it, as scoring's reasons do
+
+
+def first_words(text: str, limit: int = FIRST_WORDS) -> str:
+    """The start of a text, cut at a word, to name an inject by what people read."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def inject_labels(scenario, lang: str) -> dict[str, str]:
+    """Every inject's id -> the first words of its post in `lang`."""
+    return {inject.id: first_words(inject.text(lang)) for inject in scenario.injects}
+
+
 def hseep_ratings() -> dict[str, str]:
     """The after-action review's ratings (HSEEP), code -> meaning, in the page's language."""
     return {
@@ -83,6 +109,8 @@ JINJA_GLOBALS = {
     "action_label": action_label,
     "kind_label": kind_label,
     "hseep_ratings": hseep_ratings,
+    "status_labels": status_labels,
+    "first_words": first_words,
     "clock": clock,
     "segments": segments,
 }

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
+from ..labels import inject_labels
 from ..services import replay
 from ..services import sessions as svc
 
@@ -60,6 +61,7 @@ def page(session_id: int):
         team=team,
         t=t,
         roles={r.id: r.title(session.lang) for r in scenario.roles},
+        inject_labels=inject_labels(scenario, session.lang),
     )
 
 

@@ -22,6 +22,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..labels import inject_labels
 from ..services import scenarios as library
 from ..services import sessions as svc
 from .forms_drill import NewSessionForm
@@ -143,6 +144,9 @@ def control(session_id: int):
         join_url=join_url(session),
         lang=session.lang,
         phase_titles=[p.title(session.lang) for p in scenario.phases],
+        roles={r.id: r.title(session.lang) for r in scenario.roles},
+        personas={p.id: p.label(session.lang) for p in scenario.personas},
+        inject_labels=inject_labels(scenario, session.lang),
     )
 
 

@@ -3,6 +3,7 @@
 
 import { io } from "../vendor/socket.io.esm.min.js";
 import { SessionClock, hms } from "./clock.js";
+import { number, percent, plural } from "./numbers.js";
 
 const data = JSON.parse(document.getElementById("control-data").textContent);
 const i18n = data.i18n;
@@ -39,7 +40,7 @@ function phaseAt(t) {
 function setClock(payload) {
   clock.set(payload);
   const status = $("[data-status]");
-  status.textContent = i18n[payload.status] || payload.status;
+  status.textContent = data.status[payload.status] || payload.status;
   status.className = `status status--${payload.status}`;
   const lobby = payload.status === "lobby";
   root.querySelector('[data-do="start"]').hidden = !lobby;
@@ -85,9 +86,10 @@ function showOverview(overview) {
     const card = root.querySelector(`[data-team="${team.id}"]`);
     if (!card) continue;
     card.querySelector("[data-online]").textContent = String(team.online);
-    card.querySelector("[data-rate]").textContent = team.per_minute.toFixed(1);
-    card.querySelector("[data-negative]").textContent = `${Math.round(team.negative * 100)}%`;
-    card.querySelector("[data-open]").textContent = String(team.open_injects.length);
+    card.querySelector("[data-rate]").textContent = number(team.per_minute, 1);
+    card.querySelector("[data-negative]").textContent = percent(team.negative);
+    card.querySelector("[data-open]").textContent = number(team.open_injects.length);
+    showOpen(card.querySelector("[data-open-list]"), team.open_injects);
     card.classList.toggle("team-card--hot", team.negative >= 0.6);
     const chart = chartFor(card);
     if (chart) {
@@ -99,17 +101,40 @@ function showOverview(overview) {
   }
 }
 
+// The injects a team has not escalated yet, by the first words of their post (newest first).
+const OPEN_SHOWN = 2;
+function showOpen(list, open) {
+  const items = open.slice(-OPEN_SHOWN).reverse().map((inject) => {
+    const li = document.createElement("li");
+    li.textContent = data.inject_labels[inject.inject] || inject.inject;
+    li.title = li.textContent;
+    return li;
+  });
+  if (open.length > OPEN_SHOWN) {
+    const more = document.createElement("li");
+    more.className = "muted";
+    more.textContent = plural(i18n.more_open, open.length - OPEN_SHOWN);
+    items.push(more);
+  }
+  list.replaceChildren(...items);
+}
+
 function showLobby(lobby) {
   teamNames = new Map(lobby.teams.map((t) => [t.id, t.name]));
   const list = $("[data-lobby]");
   list.replaceChildren();
-  $("[data-participant-count]").textContent = String(lobby.participants.length);
+  $("[data-participant-count]").textContent = number(lobby.participants.length);
+  $("[data-lobby-empty]").hidden = lobby.participants.length > 0;
   for (const p of lobby.participants) {
     const li = document.createElement("li");
     li.className = `lobby-item${p.online ? " is-online" : ""}`;
     const name = document.createElement("span");
     name.className = "lobby-item__name";
     name.textContent = p.name;
+    const role = document.createElement("span");
+    role.className = "lobby-item__role";
+    role.textContent = p.role ? data.roles[p.role] || p.role : i18n.no_role;
+    role.classList.toggle("muted", !p.role);
     const select = document.createElement("select");
     select.setAttribute("aria-label", `${i18n.move_to}: ${p.name}`);
     const none = new Option(i18n.no_team, "");
@@ -123,7 +148,7 @@ function showLobby(lobby) {
     remove.className = "button button--small button--danger";
     remove.textContent = i18n.remove;
     remove.addEventListener("click", () => control({ action: "remove", participant: p.id }));
-    li.append(name, select, remove);
+    li.append(name, role, select, remove);
     list.append(li);
   }
 }
@@ -159,7 +184,15 @@ $("[data-jump]").addEventListener("submit", (event) => {
 
 const curveball = $("[data-curveball]");
 const custom = curveball.querySelector("[data-custom]");
-curveball.inject.addEventListener("change", () => { custom.hidden = Boolean(curveball.inject.value); });
+// Choosing a prepared inject shows what it says, who posts it and where, before it is sent.
+function showPrepared() {
+  custom.hidden = Boolean(curveball.inject.value);
+  for (const preview of curveball.querySelectorAll("[data-inject-preview]")) {
+    preview.hidden = preview.dataset.injectPreview !== curveball.inject.value;
+  }
+}
+curveball.inject.addEventListener("change", showPrepared);
+showPrepared(); // a reload keeps the chosen option
 curveball.addEventListener("submit", async (event) => {
   event.preventDefault();
   const payload = { action: "inject" };

@@ -102,7 +102,7 @@ function drawMarks() {
   flags.replaceChildren();
   for (const inj of marks.injects) {
     const title = inj.inject
-      ? fmt(i18n.inject, { id: inj.inject, time: hms(inj.t) })
+      ? fmt(i18n.inject, { label: data.inject_labels[inj.inject] || inj.inject, time: hms(inj.t) })
       : fmt(i18n.custom_inject, { time: hms(inj.t) });
     flags.append(markButton("mark mark--inject", inj.t, title));
   }

@@ -41,7 +41,7 @@ def test_a_live_drill(browser, base_url, trainer_page, shoot):
     expect(trainer.locator(".lobby-item")).to_have_count(2)
 
     trainer.click('[data-do="start"]')
-    expect(trainer.locator("[data-status]")).to_have_text(re.compile("running|en cours", re.I))
+    expect(trainer.locator("[data-status]")).to_have_text(re.compile("live|en direct", re.I))
     # posts arrive in both browsers
     expect(red.locator(".post").first).to_be_visible(timeout=15_000)
     blue.wait_for_function("document.querySelectorAll('.post').length > 0", timeout=15_000)
