@@ -60,7 +60,10 @@ class Problem:
         body = (
             translate(self.message) % dict(self.values) if self.values else translate(self.message)
         )
-        return f"{place(self.where, translate)}: {body}" if place(self.where) else body
+        if not place(self.where):
+            return body
+        where = place(self.where, translate)
+        return translate(N_("%(place)s: %(problem)s")) % {"place": where, "problem": body}
 
     def __str__(self) -> str:
         return self.text()

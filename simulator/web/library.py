@@ -170,8 +170,8 @@ def import_msel():
             form.title_fr.data.strip(),
             form.title_en.data.strip(),
         )
-    except MselError as exc:
-        return _import_page(form, exc.errors, status=400)
+    except MselError as exc:  # in the page's language, as the rest of the page
+        return _import_page(form, [p.text(gettext) for p in exc.problems], status=400)
     except library_service.ScenarioNotFound:
         abort(404)
     result = ImportResultForm(formdata=None, yaml_text=text)
