@@ -15,6 +15,7 @@ from .labels import JINJA_GLOBALS
 from .models import Trainer
 from .runner import init_app as init_runner
 from .sockets import register as register_sockets
+from .throttle import init_app as init_throttles
 from .web.aar import bp as aar_bp
 from .web.api import bp as api_bp
 from .web.auth import bp as auth_bp
@@ -56,6 +57,7 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
     csrf.init_app(app)
     login_manager.init_app(app)
     init_auth(app)
+    init_throttles(app)
     login_manager.user_loader(_load_trainer)
     register_sockets()
     socketio.init_app(

@@ -1,4 +1,4 @@
-"""Trainer accounts: passwords, one-time login links, API tokens, and the login throttle.
+"""Trainer accounts: passwords, one-time login links, API tokens, and the login key.
 
 The only module that commits changes to trainers. Tokens are never stored: only the
 SHA-256 of each, so a copy of the database opens nothing. Errors are `AccountError`s with a
@@ -10,11 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -229,69 +224,6 @@ def trainer_for_api_token(token: str) -> Trainer | None:
     return trainer
 
 
-@dataclass
-class _Attempts:
-    failures: deque[float] = field(default_factory=deque)
-    blocked_until: float = 0.0
-
-
-class LoginThrottle:
-    """Failed logins per (address, name), in memory: after `limit` failures within `window`
-    seconds, that pair is refused for `block` seconds. Small on purpose: one process, a
-    workshop's worth of clients; it forgets everything on restart.
-    """
-
-    def __init__(
-        self,
-        limit: int = 5,
-        window: float = 300.0,
-        block: float = 300.0,
-        max_keys: int = 10_000,
-        now: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit, self.window, self.block, self.max_keys = limit, window, block, max_keys
-        self._now = now
-        self._lock = threading.Lock()
-        self._attempts: dict[tuple[str, str], _Attempts] = {}
-
-    @staticmethod
-    def key(address: str | None, name: str) -> tuple[str, str]:
-        return (address or "?", (name or "").strip().casefold()[:NAME_MAX])
-
-    def retry_after(self, key: tuple[str, str]) -> float:
-        """Seconds until `key` may try again; 0 when it may now."""
-        with self._lock:
-            entry = self._attempts.get(key)
-            return max(0.0, entry.blocked_until - self._now()) if entry else 0.0
-
-    def failed(self, key: tuple[str, str]) -> float:
-        """Record a failure; the seconds `key` is now refused for (0 when it is not)."""
-        now = self._now()
-        with self._lock:
-            if key not in self._attempts and len(self._attempts) >= self.max_keys:
-                self._prune(now)
-            entry = self._attempts.setdefault(key, _Attempts())
-            entry.failures.append(now)
-            while entry.failures and entry.failures[0] <= now - self.window:
-                entry.failures.popleft()
-            if len(entry.failures) >= self.limit:
-                entry.failures.clear()
-                entry.blocked_until = now + self.block
-            return max(0.0, entry.blocked_until - now)
-
-    def succeeded(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._attempts.pop(key, None)
-
-    def _prune(self, now: float) -> None:
-        stale = [
-            key
-            for key, entry in self._attempts.items()
-            if entry.blocked_until <= now
-            and (not entry.failures or entry.failures[-1] <= now - self.window)
-        ]
-        for key in stale:
-            del self._attempts[key]
-        # Still full (a flood of distinct names): forget the oldest entries.
-        for key in list(self._attempts)[: max(0, len(self._attempts) - self.max_keys + 1)]:
-            del self._attempts[key]
+def login_key(name: str) -> str:
+    """The name a login attempt is throttled under: " ALICE " and "alice" are one."""
+    return (name or "").strip().casefold()[:NAME_MAX]

@@ -7,9 +7,6 @@ returns the action already stored. Storm inputs (`engine`) are picked up by the 
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +16,12 @@ from ..engine.actions import Action
 from ..extensions import db
 from ..models import ActionRecord, Participant, PostRecord, Team
 from ..plaintext import refusal
+from ..throttle import LIMITS, throttles
 from . import sessions as svc
 
 MAX_TEXT = 5000
 MAX_KEY = 64
-RATE = 20  # actions per participant ...
-RATE_WINDOW = 10.0  # ... per this many seconds
+RATE, RATE_WINDOW = LIMITS["actions"]  # actions per participant per this many seconds
 ENGINE_TYPES = frozenset(
     {"tag", "escalate", "reply", "dm", "hide", "delete", "holding_statement", "memo"}
 )
@@ -32,9 +29,6 @@ TYPES = ENGINE_TYPES | {"approve", "reject", "chat"}
 NEEDS_TARGET = frozenset({"tag", "escalate", "reply", "dm", "hide", "delete"})
 NEEDS_TEXT = frozenset({"reply", "dm", "holding_statement", "memo", "chat", "reject"})
 PUBLIC = frozenset({"reply", "holding_statement"})
-
-monotonic: Callable[[], float] = time.monotonic  # tests replace it
-_recent: dict[int, deque] = defaultdict(deque)
 
 
 class ActionError(svc.SessionError):
@@ -48,13 +42,8 @@ class Stored:
 
 
 def _limit(participant_id: int) -> None:
-    window = _recent[participant_id]
-    now = monotonic()
-    while window and window[0] < now - RATE_WINDOW:
-        window.popleft()
-    if len(window) >= RATE:
+    if throttles().actions.take(participant_id):
         raise ActionError("rate_limited", "too many actions at once: wait a few seconds")
-    window.append(now)
 
 
 def _post(team: Team, post_id: str) -> PostRecord:

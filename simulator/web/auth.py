@@ -1,7 +1,8 @@
 """Trainer login (password or one-time link), logout, and the account page.
 
 Participants have no account: only trainers log in. `init_auth(app)` configures
-Flask-Login and the in-memory throttle of failed logins.
+Flask-Login. Failed logins are throttled by address across names, and slowed down per name
+(throttle.py).
 """
 
 from __future__ import annotations
@@ -25,26 +26,21 @@ from flask_wtf.csrf import CSRFError
 
 from ..extensions import login_manager
 from ..services import accounts
+from ..throttle import throttles
 from .forms import ButtonForm, ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
-_THROTTLE = "stormdrill.login_throttle"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 def init_auth(app: Flask) -> None:
-    """Send anonymous visitors of trainer pages to the login page; start the throttle."""
+    """Send anonymous visitors of trainer pages to the login page."""
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
     login_manager.login_message_category = "info"
     # Flash a plain string in the visitor's language, not a lazy string, into the session.
     login_manager.localize_callback = str
-    app.extensions.setdefault(_THROTTLE, accounts.LoginThrottle())
-
-
-def throttle() -> accounts.LoginThrottle:
-    return current_app.extensions.setdefault(_THROTTLE, accounts.LoginThrottle())
 
 
 def login_url(base_url: str, token: str) -> str:
@@ -84,6 +80,11 @@ def _login_page(form: LoginForm, status: int = 200, error: str | None = None):
     return render_template("auth/login.html", form=form, error=error), status, NO_STORE
 
 
+def _refused(form: LoginForm, seconds: float):
+    page, status, headers = _login_page(form, 429, _too_many(seconds))
+    return page, status, {**headers, "Retry-After": str(math.ceil(seconds))}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The login form: a trainer's name and password."""
@@ -92,15 +93,18 @@ def login():
         return redirect(after_login(form.next.data))
     if not form.validate_on_submit():
         return _login_page(form)
-    key = throttle().key(request.remote_addr, form.name.data)
-    if wait := throttle().retry_after(key):
-        return _login_page(form, 429, _too_many(wait))
+    # By address, whatever the names tried; by name, from anywhere, for a minute at most.
+    address, name = request.remote_addr or "?", accounts.login_key(form.name.data)
+    limits = throttles()
+    if wait := max(limits.login_address.wait(address), limits.login_name.wait(name)):
+        return _refused(form, wait)
     trainer = accounts.authenticate(form.name.data, form.password.data)
     if trainer is None:
-        wait = throttle().failed(key)
-        error = gettext("Wrong name or password.")
-        return _login_page(form, 429, _too_many(wait)) if wait else _login_page(form, 200, error)
-    throttle().succeeded(key)
+        wait = max(limits.login_address.hit(address), limits.login_name.hit(name))
+        if wait:
+            return _refused(form, wait)
+        return _login_page(form, 200, gettext("Wrong name or password."))
+    limits.login_name.clear(name)
     login_user(trainer, remember=False)
     return redirect(after_login(form.next.data))
 

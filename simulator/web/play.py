@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
 from ..services import sessions as svc
 from ..services.actions import approver_of
+from ..throttle import throttles
 from .forms_drill import JoinForm
 
 bp = Blueprint("play", __name__)
-
-WRONG_CODES_ALLOWED = 8  # per address, per window
-WRONG_CODES_WINDOW = 300.0
-_wrong: dict[str, deque] = defaultdict(deque)
-
-
-def _too_many_wrong_codes(address: str) -> bool:
-    attempts = _wrong[address]
-    now = time.monotonic()
-    while attempts and attempts[0] < now - WRONG_CODES_WINDOW:
-        attempts.popleft()
-    return len(attempts) >= WRONG_CODES_ALLOWED
 
 
 def current_participant():
@@ -40,7 +26,7 @@ def join(code: str | None = None):
     status = 200
     if form.validate_on_submit():
         address = request.remote_addr or "?"
-        if _too_many_wrong_codes(address):
+        if throttles().join_codes.wait(address):
             form.code.errors = [
                 gettext("Too many wrong codes. Wait a few minutes, then try again.")
             ]
@@ -50,7 +36,7 @@ def join(code: str | None = None):
                 participant, token = svc.join(form.code.data, form.name.data)
             except svc.SessionError as exc:
                 if exc.code in ("bad_code", "ended_code"):
-                    _wrong[address].append(time.monotonic())
+                    throttles().join_codes.hit(address)
                     form.code.errors = [
                         gettext("This code does not match any session. Check it on the screen.")
                         if exc.code == "bad_code"

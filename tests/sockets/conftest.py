@@ -7,7 +7,6 @@ import pytest
 from simulator.extensions import db, socketio
 from simulator.models import Trainer
 from simulator.runner import get_runner
-from simulator.services import actions as acts
 from simulator.services import sessions as svc
 
 MINIMAL = Path(__file__).resolve().parents[1] / "engine" / "data" / "minimal.yaml"
@@ -135,7 +134,6 @@ def running(app, drill, join, trainer_socket, runner):
     _tick(app, runner, drill["id"], 40)  # 400 simulated seconds: the first complaint is out
     for _, _, sio in (red, director, blue):
         sio.get_received("/play")
-    acts._recent.clear()
     return {
         "red": red[2],
         "director": director[2],

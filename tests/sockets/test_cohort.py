@@ -13,6 +13,7 @@ from simulator.services import aar, cohort
 from simulator.services import actions as acts
 from simulator.services import debrief as debriefs
 from simulator.services import sessions as svc
+from simulator.throttle import init_app as fresh_throttles
 
 from .conftest import MINIMAL, login
 from .test_actions import GOOD
@@ -58,7 +59,7 @@ def play(app, runner, trainer_id, teams, *, slug="minimal", yaml=YAML, lang="fr"
     with app.app_context():
         for team, plan in teams.items():
             for n, (who, data) in enumerate(PLANS[plan]):
-                acts._recent.clear()
+                fresh_throttles(app)  # a plan's actions in one instant, not a flood
                 participant = db.session.get(Participant, people[team][who])
                 acts.act(participant, {"key": f"k{n}", **data})
     step(app, runner, sid, 60)

@@ -7,7 +7,7 @@ import pytest
 from simulator.extensions import db
 from simulator.models import DrillSession, Participant, Trainer
 from simulator.services import sessions as svc
-from simulator.web import play
+from simulator.throttle import LIMITS
 
 from ..sockets.conftest import MINIMAL, login
 
@@ -40,13 +40,6 @@ def drill(app, trainer_id):
 def csrf(client, url):
     html = client.get(url).get_data(as_text=True)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
-
-@pytest.fixture(autouse=True)
-def _forget_wrong_codes():
-    play._wrong.clear()
-    yield
-    play._wrong.clear()
 
 
 def test_trainer_pages_need_a_login(client, drill):
@@ -171,7 +164,8 @@ def test_join_with_a_code(app, client, drill):
 
 def test_a_wrong_code_says_so_and_repeated_ones_are_limited(client, drill):
     token = csrf(client, "/join")
-    for _ in range(play.WRONG_CODES_ALLOWED):
+    allowed, _ = LIMITS["join_codes"]
+    for _ in range(allowed):
         response = client.post("/join", data={"csrf_token": token, "code": "ZZZZZZ", "name": "Eve"})
         assert response.status_code == 404
         assert "does not match any session" in response.get_data(
