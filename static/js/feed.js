@@ -5,6 +5,7 @@
 // list away: they wait behind a "12 new" bar, shown on click (as TweetDeck does).
 
 import { hms } from "./clock.js";
+import { plural } from "./numbers.js";
 
 const MAX_PER_COLUMN = 250;
 
@@ -33,7 +34,7 @@ export function renderPost(post, i18n) {
   const plain = post.kind === "post" || post.kind === "message" || (post.kind === "comment" && !post.parent);
   if (!plain) li.append(el("span", "post__kind", i18n[post.kind] || post.kind));
   li.append(el("p", "post__text", post.text));
-  li.append(el("div", "post__foot", `${post.author.followers.toLocaleString()} ${i18n.followers}`));
+  li.append(el("div", "post__foot", plural(i18n.followers, post.author.followers)));
   return li;
 }
 

@@ -4,6 +4,7 @@
 import { io } from "../vendor/socket.io.esm.min.js";
 import { SessionClock, hms } from "./clock.js";
 import { Columns } from "./feed.js";
+import { plural } from "./numbers.js";
 
 const data = JSON.parse(document.getElementById("play-data").textContent);
 const i18n = data.i18n;
@@ -315,7 +316,7 @@ function profileOf(post) {
   if (post.author.verified) box.append(badge("post__verified", "✓"));
   const followers = document.createElement("p");
   followers.className = "profile__followers";
-  followers.textContent = `${post.author.followers.toLocaleString()} ${i18n.followers}`;
+  followers.textContent = plural(i18n.followers, post.author.followers);
   box.append(followers);
   return box;
 }
@@ -365,7 +366,7 @@ function renderSheet(id) {
   const kids = (state.children.get(id) || []).map((c) => state.posts.get(c)).filter(Boolean);
   for (const k of kids.slice(-15)) thread.append(threadItem(k, false));
   const m = descendants(id);
-  $("[data-metrics]", dialog).textContent = `${m.replies} ${i18n.replies} · ${m.shares} ${i18n.shares}`;
+  $("[data-metrics]", dialog).textContent = `${plural(i18n.replies, m.replies)} · ${plural(i18n.shares, m.shares)}`;
   const removable = post.platform === "brand_page" && post.author.persona !== "brand";
   for (const b of $$("[data-remove]", dialog)) b.hidden = !removable;
   const tag = state.tags.get(id);

@@ -7,6 +7,7 @@
 
 import { hms } from "./clock.js";
 import { renderPost } from "./feed.js";
+import { number } from "./numbers.js";
 
 const data = JSON.parse(document.getElementById("replay-data").textContent);
 const i18n = data.i18n;
@@ -194,7 +195,7 @@ function showFrame(frame) {
     label.textContent = String(key === "actions" ? frame.actions_total : frame.counts[key] ?? 0);
   }
   $('[data-stat="phase"]').textContent = frame.phase.title;
-  $('[data-stat="total"]').textContent = frame.total.toLocaleString();
+  $('[data-stat="total"]').textContent = number(frame.total);
   const recent = frame.recent;
   $('[data-stat="negative"]').textContent = recent.posts
     ? fmt(i18n.negative, { share: percentText.format(recent.share), negative: recent.negative, posts: recent.posts })

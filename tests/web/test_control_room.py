@@ -90,3 +90,14 @@ def test_the_replay_names_injects_by_their_first_words(logged_in, drill_in):  # 
         "Parcel 10 days late and not a word from @ColibriExpress"
     )
     assert "{id}" not in data["i18n"]["inject"] and "{label}" in data["i18n"]["inject"]
+
+
+def test_the_play_page_has_singular_and_plural_counters(app, drill_in):
+    sid, code = drill_in("fr")
+    participant = app.test_client()
+    token = csrf(participant, f"/join/{code}")
+    participant.post("/join", data={"csrf_token": token, "code": code, "name": "Ana"})
+    i18n = _data(participant.get("/play").get_data(as_text=True), "play-data")["i18n"]
+    assert i18n["replies"] == ["{n} réponse", "{n} réponses"]
+    assert i18n["shares"] == ["{n} partage", "{n} partages"]
+    assert i18n["followers"] == ["{n} abonné", "{n} abonnés"]
