@@ -1,7 +1,7 @@
 """Trainer accounts from the command line, and what `run.py` prints at start-up.
 
 `flask --app simulator trainer create NAME [--password-stdin]`, `trainer reset-password NAME
-[--password-stdin]`, `trainer login-link NAME [--base-url URL]`.
+[--password-stdin]`, `trainer login-link NAME [--base-url URL]`, `trainer token NAME`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from .web.auth import login_url
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
-trainer_cli = AppGroup("trainer", help="Trainer accounts: create, reset a password, log in.")
+trainer_cli = AppGroup(
+    "trainer", help="Trainer accounts: create, reset a password, log in, API token."
+)
 
 
 def _default_base_url() -> str:
@@ -120,6 +122,26 @@ def login_link(name: str, base_url: str | None) -> None:
         raise _fail(exc) from None
     for line in lines:
         click.echo(line)
+
+
+@trainer_cli.command("token")
+@click.argument("name")
+def token(name: str) -> None:
+    """Create an API token for the trainer NAME and print it alone on standard output.
+
+    It replaces the trainer's earlier token, as the Account page does. Scripts read it with
+    TOKEN=$(flask --app simulator trainer token NAME).
+    """
+    try:
+        trainer = accounts.get_trainer(name)
+        if trainer is None:
+            raise accounts.AccountError("unknown_trainer", f"no trainer is called {name.strip()!r}")
+        new = accounts.issue_api_token(trainer)
+    except (accounts.AccountError, OperationalError, ProgrammingError) as exc:
+        db.session.rollback()
+        raise _fail(exc) from None
+    click.echo(f"API token of {trainer.name!r} (it replaces any earlier one):", err=True)
+    click.echo(new)
 
 
 def init_app(app: Flask) -> None:

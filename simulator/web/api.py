@@ -363,7 +363,12 @@ def scenario_view(slug: str, scenario, source: str, detail: bool = False) -> dic
                 for p in scenario.phases
             ],
             roles=[
-                {"id": r.id, "title": {"fr": r.title.fr, "en": r.title.en}} for r in scenario.roles
+                {
+                    "id": r.id,
+                    "title": {"fr": r.title.fr, "en": r.title.en},
+                    "approval_by": r.approval_by,
+                }
+                for r in scenario.roles
             ],
             personas=[
                 {

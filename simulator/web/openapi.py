@@ -89,7 +89,9 @@ SCHEMAS: dict[str, Schema] = {
                     "phases": array(
                         obj({"id": STRING, "start": SIM_SECONDS, "title": ref("L10n")})
                     ),
-                    "roles": array(obj({"id": STRING, "title": ref("L10n")})),
+                    "roles": array(
+                        obj({"id": STRING, "title": ref("L10n"), "approval_by": nullable(STRING)})
+                    ),
                     "personas": array(
                         obj({"id": STRING, "archetype": STRING, "label": ref("L10n")})
                     ),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from typing import Any
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
 from ..services import sessions as svc
@@ -17,24 +19,54 @@ def current_participant():
     return svc.participant_for_token(session.get("participant_token"))
 
 
+def _wants_json() -> bool:
+    """A program asked for JSON (`Accept: application/json`), not a browser for the page."""
+    accepted = request.accept_mimetypes
+    return accepted.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def joined_view(participant, token: str) -> dict[str, Any]:
+    """What a program needs after joining: its token for `auth.token`, teams and roles."""
+    drill = participant.session
+    scenario = svc.scenario_of(drill)
+    return {
+        "token": token,
+        "participant": {"id": participant.id, "name": participant.name},
+        "session": {
+            "id": drill.id,
+            "name": drill.name,
+            "lang": drill.lang,
+            "status": drill.status,
+            "team_choice": drill.team_choice,
+        },
+        "teams": [{"id": t.id, "name": t.name} for t in drill.teams],
+        "roles": [
+            {"id": r.id, "title": r.title(drill.lang), "approval_by": r.approval_by}
+            for r in scenario.roles
+        ],
+    }
+
+
 @bp.route("/join", methods=["GET", "POST"])
 @bp.route("/join/<code>", methods=["GET"])
 def join(code: str | None = None):
+    """The join form; a program sending `Accept: application/json` gets JSON back."""
     form = JoinForm()
     if request.method == "GET" and code:
         form.code.data = code.upper()
-    status = 200
+    status, error = 200, "bad_field"
     if form.validate_on_submit():
         address = request.remote_addr or "?"
         if throttles().join_codes.wait(address):
             form.code.errors = [
                 gettext("Too many wrong codes. Wait a few minutes, then try again.")
             ]
-            status = 429
+            status, error = 429, "too_many_codes"
         else:
             try:
                 participant, token = svc.join(form.code.data, form.name.data)
             except svc.SessionError as exc:
+                error = exc.code
                 if exc.code in ("bad_code", "ended_code"):
                     throttles().join_codes.hit(address)
                     form.code.errors = [
@@ -49,9 +81,14 @@ def join(code: str | None = None):
             else:
                 session["participant_token"] = token
                 session.permanent = True
+                if _wants_json():
+                    return jsonify(joined_view(participant, token)), 201
                 return redirect(url_for("play.workspace"))
     elif request.method == "POST":
         status = 400
+    if request.method == "POST" and _wants_json():
+        field, messages = next(iter(form.errors.items()), ("code", [""]))
+        return jsonify(error=error, field=field, message=str(messages[0])), status
     return render_template("play/join.html", form=form), status
 
 

@@ -174,6 +174,32 @@ def test_login_link_of_an_unknown_trainer(cli):
     assert "Error: no trainer is called 'nobody'" in result.output
 
 
+# trainer token
+
+
+def api_scenarios(app, token: str) -> int:
+    headers = {"Authorization": f"Bearer {token}"}
+    return app.test_client().get("/api/v1/scenarios", headers=headers).status_code
+
+
+def test_token_prints_a_working_api_token_alone_on_stdout(app, cli):
+    cli("create", "Alice")
+    result = cli("token", " Alice ")
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip()
+    assert re.fullmatch(r"[\w-]{40,}", token)
+    assert "replaces any earlier one" in result.stderr
+    assert api_scenarios(app, token) == 200
+    again = cli("token", "Alice").stdout.strip()
+    assert api_scenarios(app, again) == 200 and api_scenarios(app, token) == 401
+
+
+def test_token_of_an_unknown_trainer(cli):
+    result = cli("token", "Nobody")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "no trainer is called 'Nobody'" in result.output
+
+
 def test_a_database_without_tables_is_a_clear_error(tmp_path):
     config = settings.TestingConfig()
     config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'empty.db'}"

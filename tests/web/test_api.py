@@ -377,7 +377,10 @@ def test_the_library_lists_shipped_scenarios(client, alice):
         }
     ]
     detail = client.get(f"{API}/scenarios/minimal", headers=alice).json
-    assert [r["id"] for r in detail["roles"]] == ["community_manager", "comms_director"]
+    assert [(r["id"], r["approval_by"]) for r in detail["roles"]] == [
+        ("community_manager", "comms_director"),
+        ("comms_director", None),
+    ]
     assert "curveball" in [i["id"] for i in detail["scripted_injects"]]
     assert_error(client.get(f"{API}/scenarios/nope", headers=alice), 404, "not_found")
 

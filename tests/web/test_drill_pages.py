@@ -162,6 +162,30 @@ def test_join_with_a_code(app, client, drill):
     assert "Ana Lopez" in client.get("/play").get_data(as_text=True)
 
 
+def test_a_program_joins_with_json_and_gets_its_token(app, client, drill):
+    token = csrf(client, "/join")
+    data = {"csrf_token": token, "code": drill[1], "name": "Bot"}
+    json_only = {"Accept": "application/json"}
+    response = client.post("/join", data=data, headers=json_only)
+    assert response.status_code == 201
+    joined = response.json
+    with app.app_context():
+        p = db.session.query(Participant).one()
+        assert svc.participant_for_token(joined["token"]) == p
+        assert joined["participant"] == {"id": p.id, "name": "Bot"}
+        assert joined["teams"] == [{"id": t.id, "name": t.name} for t in p.session.teams]
+    assert joined["roles"] == [
+        {"id": "community_manager", "title": "Community manager", "approval_by": "comms_director"},
+        {"id": "comms_director", "title": "Directrice de la communication", "approval_by": None},
+    ]
+    assert joined["session"]["team_choice"] == "pick"
+    wrong = client.post("/join", data={**data, "code": "ZZZZZZ"}, headers=json_only)
+    assert wrong.status_code == 404 and wrong.json["error"] == "bad_code"
+    assert wrong.json["field"] == "code" and wrong.json["message"]
+    nameless = client.post("/join", data={**data, "name": ""}, headers=json_only)
+    assert nameless.status_code == 400 and nameless.json["field"] == "name"
+
+
 def test_a_wrong_code_says_so_and_repeated_ones_are_limited(client, drill):
     token = csrf(client, "/join")
     allowed, _ = LIMITS["join_codes"]
