@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -432,6 +432,7 @@ class Column:
     index: int
     header: str
     field: str | None  # None: a column nobody has mapped yet
+    samples: tuple[str, ...] = ()  # its first values, to help the trainer map it
 
     @property
     def letter(self) -> str:
@@ -558,6 +559,10 @@ def read_msel(
         raise MselError(problems)
     sheet_start = start or _title_value(block, _START_KEYS)
     if any(c.field is None for c in columns) and not allow_unmapped:
+        below = table.records[k + 1 :]
+        columns = tuple(
+            c if c.field else replace(c, samples=_samples(below, c.index)) for c in columns
+        )
         return MselSheet(table.sheet, header_row, columns, (), title, sheet_start)
 
     mapped = {c.field: c for c in columns if c.field not in (None, IGNORE)}
@@ -607,6 +612,11 @@ def read_msel(
     if problems:
         raise MselError(_capped(problems))
     return MselSheet(table.sheet, header_row, columns, tuple(rows), title, sheet_start)
+
+
+def _samples(records, index: int, count: int = 3) -> tuple[str, ...]:
+    values = (cell_text(cells[index]) for _n, cells in records if index < len(cells))
+    return tuple(v[:60] for v in values if v)[:count]
 
 
 def _unmapped_problem(sheet: MselSheet, column: Column) -> Problem:

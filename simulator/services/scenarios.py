@@ -22,7 +22,7 @@ from ..engine.loader import ScenarioError, load_scenario_bytes, load_scenario_te
 from ..engine.scenario import Phase, Scenario
 from ..engine.storm import post_dict, window
 from ..extensions import db
-from ..importers.msel import MselError, merge_msel, parse_msel
+from ..importers.msel import MselError, MselSheet, merge_msel, read_msel
 from ..models import ScenarioUpload, Trainer
 from ..web.main import scenario_catalogue
 
@@ -139,6 +139,14 @@ def delete_upload(trainer: Trainer, slug: str) -> None:
     db.session.commit()
 
 
+class MselUnmapped(Exception):
+    """The sheet has columns nobody has mapped yet: the trainer maps or ignores them."""
+
+    def __init__(self, sheet: MselSheet):
+        super().__init__(", ".join(c.header for c in sheet.unmapped))
+        self.sheet = sheet
+
+
 def import_msel(
     trainer: Trainer,
     raw: bytes,
@@ -147,8 +155,14 @@ def import_msel(
     new_id: str,
     title_fr: str,
     title_en: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    start: str | None = None,
+    lang: str | None = None,
+    default_platform: str | None = None,
 ) -> str:
-    """The YAML of the base scenario with the MSEL's injects; MselError lists what to fix.
+    """The YAML of the base scenario with the MSEL's injects; MselError lists what to fix,
+    MselUnmapped names the columns to map first.
 
     Nothing is stored: the trainer downloads the result or adds it to the library.
     """
@@ -156,8 +170,17 @@ def import_msel(
     taken = _id_taken(new_id)
     if taken:
         raise MselError([f"id: {taken}"])
-    rows = parse_msel(raw, filename)
-    return merge_msel(base_text, rows, new_id, title_fr, title_en)
+    sheet = read_msel(
+        raw,
+        filename,
+        mapping=mapping,
+        start=start,
+        lang=lang,
+        default_platform=default_platform,
+    )
+    if sheet.unmapped:
+        raise MselUnmapped(sheet)
+    return merge_msel(base_text, sheet.rows, new_id, title_fr, title_en)
 
 
 def check_yaml(text: str, source: str) -> Scenario:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..engine.loader import MAX_BYTES
 from .forms import plain_text
@@ -30,13 +31,43 @@ class UploadForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
+    # Required unless the page already holds the file (kept while columns are being mapped)
     file = FileField(
         _l("MSEL spreadsheet (CSV or XLSX)"),
         validators=[
-            FileRequired(_l("Choose an MSEL file.")),
             FileAllowed(["csv", "xlsx"], _l("An MSEL is a .csv or .xlsx file.")),
             FileSize(MAX_BYTES, message=_too_large()),
         ],
+    )
+    kept_file = HiddenField()  # the file sent before, base64, while columns are mapped
+    kept_name = HiddenField()
+    text_lang = SelectField(
+        _l("Language of the texts"),
+        description=_l(
+            "For a sheet with one text column (such as Inject Description). A sheet with "
+            "text_fr and text_en columns gives both."
+        ),
+        choices=[SelectChoice("fr", _l("French")), SelectChoice("en", _l("English"))],
+        default="fr",
+    )
+    start = StringField(
+        _l("Start time of the exercise"),
+        description=_l(
+            "For a sheet whose times are times of day (09:05): the time the drill starts "
+            "(09:00). Leave it empty when the sheet gives it above its header, or when its "
+            "times count from the start (0:25, T+25)."
+        ),
+        validators=[
+            Optional(),
+            Regexp(r"^\s*\d{1,2}[:h]\d{2}\s*$", message=_l("Write a time of day, such as 09:00.")),
+        ],
+    )
+    default_platform = SelectField(
+        _l("Platform of rows that name none"),
+        description=_l(
+            "When the sheet has no platform or event-type column, or a row leaves it empty."
+        ),
+        validators=[Optional()],
     )
     base = SelectField(
         _l("Base scenario"),

@@ -5,6 +5,8 @@ Every page is for a logged-in trainer, who sees the shipped scenarios and their 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from flask import (
@@ -20,10 +22,14 @@ from flask import (
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms.fields.choices import SelectChoice
 
 from ..engine.loader import MAX_BYTES, ScenarioError
-from ..engine.scenario import Scenario
-from ..importers.msel import MselError
+from ..engine.scenario import PLATFORMS, Scenario
+from ..importers.msel import FIELD_NAMES as MSEL_FIELDS
+from ..importers.msel import FIELDS as MSEL_FIELD_LIST
+from ..importers.msel import IGNORE as MSEL_IGNORE
+from ..importers.msel import MselError, MselSheet
 from ..labels import action_label, kind_label, platform_label
 from ..services import scenarios as library_service
 from .forms_library import DeleteForm, ImportForm, ImportResultForm, UploadForm
@@ -133,10 +139,25 @@ def upload():
     return render_template("library/upload.html", form=form, errors=errors, **_helpers()), status
 
 
-def _import_page(form: ImportForm, errors: list[str], result=None, status: int = 200):
+def _import_page(
+    form: ImportForm,
+    errors: list[str],
+    result=None,
+    status: int = 200,
+    unmapped: MselSheet | None = None,
+    replaces: bool = False,
+):
     return (
         render_template(
-            "library/import.html", form=form, errors=errors, result=result, **_helpers()
+            "library/import.html",
+            form=form,
+            errors=errors,
+            result=result,
+            result_id=form.new_id.data,
+            replaces=replaces,
+            unmapped=unmapped,
+            fields=[(f.name, gettext(f.label)) for f in MSEL_FIELD_LIST],
+            **_helpers(),
         ),
         status,
     )
@@ -145,6 +166,11 @@ def _import_page(form: ImportForm, errors: list[str], result=None, status: int =
 def _import_form() -> ImportForm:
     form = ImportForm()
     lang = _lang()
+    if not form.is_submitted():
+        form.text_lang.data = lang
+    form.default_platform.choices = [SelectChoice("", gettext("None: the sheet says"))] + [
+        SelectChoice(p, platform_label(p)) for p in PLATFORMS
+    ]
     form.base.choices = [
         (e.slug, f"{e.scenario.title(lang)} ({e.slug})") for e in library_service.library(_user())
     ]
@@ -159,32 +185,59 @@ def import_msel():
         form.base.data = request.args["base"]
     if not form.validate_on_submit():
         return _import_page(form, [], status=400 if form.errors else 200)
-    file = form.file.data
+    raw, filename = _msel_file(form)
+    if raw is None:
+        return _import_page(form, [], status=400)
     try:
         text = library_service.import_msel(
             _user(),
-            file.read(),
-            file.filename,
+            raw,
+            filename,
             form.base.data,
             form.new_id.data,
             form.title_fr.data.strip(),
             form.title_en.data.strip(),
+            mapping=_posted_mapping(),
+            start=(form.start.data or "").strip() or None,
+            lang=form.text_lang.data,
+            default_platform=form.default_platform.data or None,
         )
-    except MselError as exc:  # in the page's language, as the rest of the page
+    except MselError as exc:
         return _import_page(form, [p.text(gettext) for p in exc.problems], status=400)
+    except library_service.MselUnmapped as exc:
+        return _import_page(form, [], unmapped=exc.sheet, status=200)
     except library_service.ScenarioNotFound:
         abort(404)
     result = ImportResultForm(formdata=None, yaml_text=text)
     replaces = library_service.is_uploaded(_user(), form.new_id.data)
-    return render_template(
-        "library/import.html",
-        form=form,
-        errors=[],
-        result=result,
-        result_id=form.new_id.data,
-        replaces=replaces,
-        **_helpers(),
-    )
+    return _import_page(form, [], result, replaces=replaces)
+
+
+def _msel_file(form: ImportForm) -> tuple[bytes | None, str]:
+    """The file just sent, or the one the page kept while its columns were being mapped."""
+    if form.file.data:
+        raw = form.file.data.read()
+        form.kept_file.data = base64.b64encode(raw).decode()
+        form.kept_name.data = form.file.data.filename or "msel.csv"
+        return raw, form.kept_name.data
+    try:
+        raw = base64.b64decode(form.kept_file.data or "", validate=True)
+    except binascii.Error:
+        raw = b""
+    if not raw or len(raw) > MAX_BYTES:
+        form.file.errors = [gettext("Choose an MSEL file.")]
+        return None, ""
+    return raw, form.kept_name.data or "msel.csv"
+
+
+def _posted_mapping() -> dict[str, str]:
+    """The mapping page's answers: a column's header -> a field's name, or "ignore"."""
+    names = {*MSEL_FIELDS, MSEL_IGNORE}
+    return {
+        key[4:]: value
+        for key, value in request.form.items()
+        if key.startswith("map:") and value in names
+    }
 
 
 def _posted_yaml() -> tuple[str | None, ImportResultForm]:

@@ -416,3 +416,56 @@ def test_another_trainers_upload_is_not_a_base(app, alice):
     response = import_msel(bob, base="mine")
     assert response.status_code == 400
     assert "Not a valid choice" in page(response)
+
+
+def hseep_workbook(extra_header: str | None = None) -> bytes:
+    """An HSEEP-style MSEL as planners keep them: a title block, then the template's header."""
+    from openpyxl import Workbook
+
+    header = ["Inject #", "Scenario Time", "Event Type", "From", "To", "Inject Description"]
+    header += ["Expected Player Action", "Objective/Capability", "Responsible Controller"]
+    rows = [
+        [
+            "1",
+            "09:05",
+            "Tweet",
+            "Fed-up customer",
+            "CM",
+            "Parcel 'delivered', never came.",
+            "Reply publicly and escalate to customer service",
+            "Spot the weak signal",
+            "Camille",
+        ],
+        [
+            "2",
+            "09:30",
+            "News article",
+            "journalist",
+            "All",
+            "Lost parcels pile up in Lyon.",
+            "Issue a holding statement",
+            "Speak early",
+            "Hugo",
+        ],
+    ]
+    if extra_header:
+        header.append(extra_header)
+        rows = [[*r, "ready"] for r in rows]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "MSEL"
+    for row in [["Hopla outage TTX"], ["Start time:", "09:00"], [], header, *rows]:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_msel_errors_quote_the_cell_in_the_pages_language(alice):
+    response = import_msel(
+        alice, hseep_workbook(), "ttx.xlsx", text_lang="en", start="09:10", new_id="ttx-hopla"
+    )
+    assert response.status_code == 400
+    assert html('sheet "MSEL", row 5, column "Scenario Time" (B5): "09:05" is before') in page(
+        response
+    )
