@@ -165,8 +165,10 @@ class Control(db.Model):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     sim_t: Mapped[float] = mapped_column(Float)
     wall_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    # when the storm took it (the runner may be a tick ahead of sim_t); set by the runner
+    # when the storm took it (the runner may be a tick ahead of sim_t) and in which order
+    # (the session's storm inputs are numbered as the runner takes them); set by the runner
     applied_t: Mapped[float | None] = mapped_column(Float, default=None)
+    applied_n: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class PostRecord(db.Model):
@@ -194,7 +196,9 @@ class ActionRecord(db.Model):
 
     `key` is the client's idempotency key: the same key twice stores one action. Replies that
     need approval are stored as drafts; the approver's decision is an action of its own, and
-    publishing makes the engine input (`engine` true). `applied_t` is when the storm took it.
+    publishing makes the engine input (`engine` true). `applied_t` is when the storm took it,
+    `applied_n` its place among the session's storm inputs (controls and actions). `seq`, the
+    team's action number, is unique in the team.
     """
 
     __tablename__ = "action"
@@ -215,12 +219,16 @@ class ActionRecord(db.Model):
     engine: Mapped[bool] = mapped_column(Boolean, default=False)  # an input of the storm
     sim_t: Mapped[float] = mapped_column(Float)
     applied_t: Mapped[float | None] = mapped_column(Float, default=None)
+    applied_n: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     participant: Mapped[Participant] = relationship()
     draft: Mapped[ActionRecord | None] = relationship(remote_side=[id])
 
-    __table_args__ = (UniqueConstraint("participant_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("participant_id", "key"),
+        UniqueConstraint("team_id", "seq", name="uq_action_team_seq"),
+    )
 
 
 class ScoreOverride(db.Model):

@@ -26,10 +26,11 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from math import ceil
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
 from .engine.storm import Storm, post_dict
 from .engine.tally import Tally
@@ -88,9 +89,21 @@ class Unanswered:
         return Unanswered(self.storm.fork(), tally, self.controls)
 
 
-def _controls_key(inputs) -> tuple:
+def _controls_key(controls) -> tuple:
     """What makes two teams' unanswered storms the same: their controls, and when."""
-    return tuple((i[0], i[2]) for i in inputs if i[1] == 0)
+    return tuple((i[0], i[3]) for i in controls)
+
+
+def _place(n: int | None, kind: int, record_id: int) -> tuple[int, int, int]:
+    """Where an input goes among those taken at the same time: in the order the runner took
+    them (inputs taken before that order was recorded: controls first, then by id)."""
+    return (n, kind, record_id) if n is not None else (-1, kind, record_id)
+
+
+def _at(t: float, now: float) -> float:
+    """When a storm takes an input: not before its present, on a whole millisecond (the
+    storm's own resolution), so that inputs taken at once keep their order when rebuilt."""
+    return ceil(max(t, now) * 1000.0) / 1000.0
 
 
 class SessionRunner:
@@ -101,42 +114,59 @@ class SessionRunner:
         self.owner = owner
         self.emit = emit
         self.scenario = svc.scenario_of(session)
-        self.last_control = 0
-        self.last_action = 0
+        self.applied_n = 0  # the place of the last input given to the storms
         self.teams: dict[int, TeamState] = {}
         self.last_overview = 0.0
         self.saved_until = -1.0  # the tallies are stored each simulated minute
         self._build(session)
 
     def _build(self, session: DrillSession) -> None:
-        """Rebuild every team's storm from the record, up to what was already sent."""
+        """Rebuild every team's storm from the record, up to what was already sent.
+
+        Inputs the storms took are given again at the time and in the order they were taken
+        (`applied_t`, `applied_n`); those still pending are taken now, numbered after them.
+        """
         controls = svc.storm_controls(session.id)
         records = acts.storm_actions([t.id for t in session.teams])
+        self.applied_n = max((i.applied_n or 0 for i in (*controls, *records)), default=0)
+        until = {t.id: t.emitted_until for t in session.teams}
+        latest = max(until.values(), default=0.0)
+        taken_controls, taken_actions = [], []
+        for c in controls:
+            if c.applied_t is None:
+                self.applied_n += 1
+                taken_controls.append((c, latest, self.applied_n))
+        for r in records:
+            if r.applied_t is None:
+                self.applied_n += 1
+                taken_actions.append((r, until[r.team_id], self.applied_n))
+        when = {("c", c.id): (at, n) for c, at, n in taken_controls}
+        when |= {("a", r.id): (at, n) for r, at, n in taken_actions}
         unanswered: dict[tuple, Unanswered] = {}  # teams with the same controls share one
         for team in session.teams:
-            inputs = []  # (time, order, action): controls before actions at the same time
+            inputs = []  # (time, place, kind, id, action)
             for c in controls:
                 if c.team_id in (None, team.id):
-                    at = c.applied_t if c.applied_t is not None else team.emitted_until
-                    inputs.append((at, 0, c.id, svc.control_action(c, at)))
+                    at, n = when.get(("c", c.id), (c.applied_t, c.applied_n))
+                    inputs.append((at, *_place(n, 0, c.id), svc.control_action(c, at)))
             for r in records:
                 if r.team_id == team.id:
-                    at = r.applied_t if r.applied_t is not None else team.emitted_until
-                    inputs.append((at, 1, r.id, acts.engine_action(r, at)))
-            inputs.sort(key=lambda item: item[:3])
-            storm = Storm(self.scenario, session.seed, session.lang, [i[3] for i in inputs])
+                    at, n = when.get(("a", r.id), (r.applied_t, r.applied_n))
+                    inputs.append((at, *_place(n, 1, r.id), acts.engine_action(r, at)))
+            inputs.sort(key=lambda item: item[:4])
+            storm = Storm(self.scenario, session.seed, session.lang, [i[-1] for i in inputs])
             state = TeamState(storm)
             for post in storm.advance(team.emitted_until):
                 self._count(state, post)
                 state.tally.add(post)
             state.tally.until = team.emitted_until
-            state.unanswered = unanswered.get(inputs_key := _controls_key(inputs))
+            alone = [i for i in inputs if i[2] == 0]
+            state.unanswered = unanswered.get(inputs_key := _controls_key(alone))
             if state.unanswered is None or state.unanswered.storm.now != team.emitted_until:
-                alone = [i[3] for i in inputs if i[1] == 0]
                 state.unanswered = Unanswered(
-                    Storm(self.scenario, session.seed, session.lang, alone),
+                    Storm(self.scenario, session.seed, session.lang, [i[-1] for i in alone]),
                     Tally(),
-                    tuple(i[2] for i in inputs if i[1] == 0),
+                    tuple(i[3] for i in alone),
                 )
                 state.unanswered.advance(team.emitted_until)
                 unanswered[inputs_key] = state.unanswered
@@ -144,14 +174,8 @@ class SessionRunner:
                 if r.team_id == team.id:
                     self._note_action(state, r)
             self.teams[team.id] = state
-        if controls:
-            self.last_control = controls[-1].id
-        if records:
-            self.last_action = records[-1].id
-        until = {t.id: t.emitted_until for t in session.teams}
-        earliest = min(until.values(), default=0.0)
-        svc.mark_applied([(c, earliest) for c in controls if c.applied_t is None])
-        acts.mark_applied([(r, until[r.team_id]) for r in records if r.applied_t is None])
+        svc.mark_applied(taken_controls)
+        acts.mark_applied(taken_actions)
 
     def _note_action(self, state: TeamState, record) -> None:
         if record.type == "escalate" and record.target:
@@ -244,7 +268,7 @@ class SessionRunner:
             if (state := self.teams.get(team.id)) is not None and state.unanswered is not None
         )
 
-    def _control_unanswered(self, control, targets: set[int]) -> None:
+    def _control_unanswered(self, control, at: float, targets: set[int]) -> None:
         """Give a control to the unanswered storms of the teams it reaches; one shared with
         teams it does not reach is forked first."""
         groups: dict[int, tuple[Unanswered, list[int]]] = {}
@@ -259,35 +283,34 @@ class SessionRunner:
                 unanswered = unanswered.fork()
                 for team_id in reached:
                     self.teams[team_id].unanswered = unanswered
-            at = max(control.sim_t, unanswered.storm.now)
             unanswered.storm.add_action(svc.control_action(control, at))
             unanswered.controls = (*unanswered.controls, control.id)
 
     def _take_controls(self, session: DrillSession) -> None:
-        """Give the storms the controls and team actions stored since the last tick."""
-        new = svc.storm_controls(session.id, self.last_control)
+        """Give the storms the controls and team actions no storm has taken yet: controls
+        first, each in id order; each gets its time and its place in that order recorded."""
+        now = max((state.storm.now for state in self.teams.values()), default=0.0)
         applied = []
-        for control in new:
-            targets = set()
-            for team_id, state in self.teams.items():
-                if control.team_id in (None, team_id):
-                    at = max(control.sim_t, state.storm.now)
-                    state.storm.add_action(svc.control_action(control, at))
-                    applied.append((control, at))
-                    targets.add(team_id)
-            self._control_unanswered(control, targets)
-            self.last_control = control.id
+        for control in svc.storm_controls(session.id, pending=True):
+            targets = {t for t in self.teams if control.team_id in (None, t)}
+            if not targets:
+                continue
+            at = _at(control.sim_t, now)
+            for team_id in targets:
+                self.teams[team_id].storm.add_action(svc.control_action(control, at))
+            self._control_unanswered(control, at, targets)
+            self.applied_n += 1
+            applied.append((control, at, self.applied_n))
         if applied:
             svc.mark_applied(applied)
-        records = acts.storm_actions(list(self.teams), self.last_action)
         taken = []
-        for record in records:
+        for record in acts.storm_actions(list(self.teams), pending=True):
             state = self.teams[record.team_id]
-            at = max(record.sim_t, state.storm.now)
+            at = _at(record.sim_t, state.storm.now)
             state.storm.add_action(acts.engine_action(record, at))
             self._note_action(state, record)
-            taken.append((record, at))
-            self.last_action = record.id
+            self.applied_n += 1
+            taken.append((record, at, self.applied_n))
         if taken:
             acts.mark_applied(taken)
 
@@ -340,9 +363,16 @@ class Runner:
     def emit(self, event: str, data: Any, **kw: Any) -> None:
         socketio.emit(event, data, **kw)
 
-    def claim(self, session_id: int, *, recover: bool = False) -> SessionRunner | None:
-        """Take the lease of a session (if free or ours) and build its runner."""
+    def claim(self, session_id: int) -> SessionRunner | None:
+        """Take the lease of a session (if free or ours) and build its runner.
+
+        Taking over from another worker (it died, or this server was restarted) puts the
+        clock back where the last posts were sent, and tells every client the clock.
+        """
         now = self.now()
+        previous = db.session.scalar(
+            select(DrillSession.runner_id).where(DrillSession.id == session_id)
+        )
         result = db.session.execute(
             update(DrillSession)
             .where(
@@ -360,9 +390,12 @@ class Runner:
             return None
         session = db.session.get(DrillSession, session_id)
         db.session.refresh(session)
-        if recover and session.status == "running":
-            svc.recover_clock(session, min((t.emitted_until for t in session.teams), default=0.0))
         runner = self.sessions.get(session_id)
+        if runner is None and previous not in (None, self.owner) and session.status == "running":
+            svc.recover_clock(session, min((t.emitted_until for t in session.teams), default=0.0))
+            payload = svc.clock_payload(session, now)
+            self.emit("clock", payload, to=session_room(session_id), namespace=PLAY)
+            self.emit("clock", payload, to=trainer_room(session_id), namespace=TRAINER)
         if runner is None:
             runner = SessionRunner(session, self.owner, self.emit)
             self.sessions[session_id] = runner
@@ -387,11 +420,11 @@ class Runner:
         db.session.commit()
         self.sessions.pop(session_id, None)
 
-    def ensure(self, session_id: int, *, recover: bool = False) -> None:
+    def ensure(self, session_id: int) -> None:
         """Drive this session from a background task, unless one already does."""
         if session_id in self.tasks:
             return
-        if self.claim(session_id, recover=recover) is None:
+        if self.claim(session_id) is None:
             return
         if not self.app.config.get("RUNNER_BACKGROUND", True):
             return  # tests drive ticks themselves
@@ -438,7 +471,7 @@ class Runner:
                         )
                     ).all()
                     for session_id in ids:
-                        self.ensure(session_id, recover=True)
+                        self.ensure(session_id)
                 except Exception:
                     db.session.rollback()
                     self.app.logger.exception("runner supervisor failed")

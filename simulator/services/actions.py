@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..engine.actions import Action
 from ..extensions import db
@@ -69,11 +70,7 @@ def act(participant: Participant, data: dict[str, Any]) -> Stored:
     key = data.get("key")
     if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY:
         raise ActionError("bad_key", f"every action carries a 'key' of 1 to {MAX_KEY} characters")
-    existing = db.session.scalar(
-        select(ActionRecord).where(
-            ActionRecord.participant_id == participant.id, ActionRecord.key == key
-        )
-    )
+    existing = _by_key(participant.id, key)
     if existing is not None:
         return Stored(existing, True)
     kind = data.get("type")
@@ -131,16 +128,48 @@ def act(participant: Participant, data: dict[str, Any]) -> Stored:
         record.role = approver_of(participant)
     elif kind in ENGINE_TYPES:
         record.engine = True
-    team.action_seq += 1
-    record.seq = team.action_seq
-    if kind in ("approve", "reject"):
-        _decide(participant, record, data)
-    db.session.add(record)
-    db.session.commit()
+    published = _decide(participant, record, data) if kind in ("approve", "reject") else None
+    numbered = [record] if published is None else [record, published]
+    last = _number(team.id, len(numbered))
+    for n, r in enumerate(numbered, start=last - len(numbered) + 1):
+        r.seq = n
+        db.session.add(r)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # the same key sent twice at once: the other one was stored first
+        db.session.rollback()
+        existing = _by_key(participant.id, key)
+        if existing is None:
+            raise
+        return Stored(existing, True)
     return Stored(record, False)
 
 
-def _decide(participant: Participant, record: ActionRecord, data: dict[str, Any]) -> None:
+def _by_key(participant_id: int, key: str) -> ActionRecord | None:
+    return db.session.scalar(
+        select(ActionRecord).where(
+            ActionRecord.participant_id == participant_id, ActionRecord.key == key
+        )
+    )
+
+
+def _number(team_id: int, count: int) -> int:
+    """Take the team's next `count` action numbers; returns the last. One atomic UPDATE: two
+    actions stored at once never get the same number (the row stays locked until commit)."""
+    return db.session.execute(
+        update(Team)
+        .where(Team.id == team_id)
+        .values(action_seq=Team.action_seq + count)
+        .returning(Team.action_seq),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+
+
+def _decide(
+    participant: Participant, record: ActionRecord, data: dict[str, Any]
+) -> ActionRecord | None:
+    """Decide on a draft; an approval returns the action that publishes it (to be numbered)."""
     draft_id = data.get("draft")
     draft = db.session.get(ActionRecord, draft_id) if isinstance(draft_id, int) else None
     if draft is None or draft.team_id != participant.team_id or draft.status != "draft":
@@ -165,12 +194,9 @@ def _decide(participant: Participant, record: ActionRecord, data: dict[str, Any]
             sim_t=record.sim_t,
         )
         record.text = published.text
-        team = participant.team
-        team.action_seq += 1
-        published.seq = team.action_seq
-        db.session.add(published)
-    else:
-        draft.status = "rejected"
+        return published
+    draft.status = "rejected"
+    return None
 
 
 def view(record: ActionRecord) -> dict[str, Any]:
@@ -206,19 +232,18 @@ def team_actions(team_id: int, after_seq: int = 0) -> list[ActionRecord]:
     )
 
 
-def storm_actions(team_ids: list[int], after_id: int = 0) -> list[ActionRecord]:
-    """Engine inputs of these teams stored after an action id, in order."""
+def storm_actions(team_ids: list[int], *, pending: bool = False) -> list[ActionRecord]:
+    """Engine inputs of these teams (only those no storm has taken yet, if `pending`), by id.
+
+    The runner takes what is pending rather than what comes after the last id it saw: ids are
+    handed out before commit, so on PostgreSQL a lower id can become visible after a higher.
+    """
     if not team_ids:
         return []
-    return list(
-        db.session.scalars(
-            select(ActionRecord)
-            .where(
-                ActionRecord.team_id.in_(team_ids), ActionRecord.engine, ActionRecord.id > after_id
-            )
-            .order_by(ActionRecord.id)
-        )
-    )
+    query = select(ActionRecord).where(ActionRecord.team_id.in_(team_ids), ActionRecord.engine)
+    if pending:
+        query = query.where(ActionRecord.applied_t.is_(None))
+    return list(db.session.scalars(query.order_by(ActionRecord.id)))
 
 
 def engine_action(record: ActionRecord, at: float) -> Action:
@@ -234,7 +259,8 @@ def engine_action(record: ActionRecord, at: float) -> Action:
     )
 
 
-def mark_applied(applied: list[tuple[ActionRecord, float]]) -> None:
-    for record, at in applied:
-        record.applied_t = at
+def mark_applied(applied: list[tuple[ActionRecord, float, int]]) -> None:
+    """Record when (simulated time) and in which place among the storm's inputs each was taken."""
+    for record, at, n in applied:
+        record.applied_t, record.applied_n = at, n
     db.session.commit()

@@ -480,19 +480,14 @@ def set_difficulty(
 # -- what the runner needs ---------------------------------------------------------------
 
 
-def storm_controls(session_id: int, after_id: int = 0) -> list[Control]:
-    """Controls that reach the storm, in order, after a control id."""
-    return list(
-        db.session.scalars(
-            select(Control)
-            .where(
-                Control.session_id == session_id,
-                Control.id > after_id,
-                Control.kind.in_(STORM_CONTROLS),
-            )
-            .order_by(Control.id)
-        )
+def storm_controls(session_id: int, *, pending: bool = False) -> list[Control]:
+    """Controls that reach the storm (only those no storm has taken yet, if `pending`), by id."""
+    query = select(Control).where(
+        Control.session_id == session_id, Control.kind.in_(STORM_CONTROLS)
     )
+    if pending:
+        query = query.where(Control.applied_t.is_(None))
+    return list(db.session.scalars(query.order_by(Control.id)))
 
 
 def control_action(control: Control, at: float) -> Action:
@@ -514,9 +509,10 @@ def control_action(control: Control, at: float) -> Action:
     )
 
 
-def mark_applied(applied: Sequence[tuple[Control, float]]) -> None:
-    for control, at in applied:
-        control.applied_t = at
+def mark_applied(applied: Sequence[tuple[Control, float, int]]) -> None:
+    """Record when (simulated time) and in which place among the storm's inputs each was taken."""
+    for control, at, n in applied:
+        control.applied_t, control.applied_n = at, n
     db.session.commit()
 
 

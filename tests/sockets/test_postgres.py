@@ -73,19 +73,3 @@ def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app, monkey
         assert rows == [p.id for p in expected]
         assert "i-curveball" in rows
 
-
-def test_only_one_worker_holds_a_session(pg_app, monkeypatch):
-    wall = FakeWall()
-    monkeypatch.setattr(svc, "wall_clock", wall)
-    with pg_app.app_context():
-        trainer = Trainer(name="pg2", password_hash="x")
-        db.session.add(trainer)
-        db.session.commit()
-        session = svc.create_session(
-            trainer, svc.NewSession("minimal", MINIMAL.read_text(), "fr", 1.0, 3, ["A"])
-        )
-        svc.start(session)
-        a, b = Runner(pg_app, now=wall), Runner(pg_app, now=wall)
-        assert a.claim(session.id) is not None
-        assert b.claim(session.id) is None
-        assert a.renew(session.id) and not b.renew(session.id)
