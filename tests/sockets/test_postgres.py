@@ -72,4 +72,3 @@ def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app, monkey
         expected = Storm(svc.scenario_of(session), session.seed, "fr", actions).advance(until)
         assert rows == [p.id for p in expected]
         assert "i-curveball" in rows
-
