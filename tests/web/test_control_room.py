@@ -101,3 +101,20 @@ def test_the_play_page_has_singular_and_plural_counters(app, drill_in):
     assert i18n["replies"] == ["{n} réponse", "{n} réponses"]
     assert i18n["shares"] == ["{n} partage", "{n} partages"]
     assert i18n["followers"] == ["{n} abonné", "{n} abonnés"]
+
+
+@pytest.mark.parametrize(
+    ("language", "rate", "negative"), [("fr", "0,0", "0\u00a0%"), ("en", "0.0", "0%")]
+)
+def test_the_tiles_start_with_numbers_in_the_pages_language(
+    logged_in,  # noqa: F811
+    drill_in,
+    language,
+    rate,
+    negative,
+):
+    sid, _ = drill_in("fr")
+    logged_in.get(f"/lang/{language}")
+    page = logged_in.get(f"/trainer/{sid}").get_data(as_text=True)
+    assert re.findall(r"data-rate>([^<]*)<", page) == [rate, rate]
+    assert re.findall(r"data-negative>([^<]*)<", page) == [negative, negative]
