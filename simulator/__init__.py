@@ -98,9 +98,29 @@ def _load_trainer(trainer_id: str) -> Trainer | None:
     return db.session.get(Trainer, int(trainer_id)) if trainer_id.isdigit() else None
 
 
+# Scripts and styles from this site only: no inline script or handler runs, so injected
+# markup cannot run code. Style attributes stay allowed (positions and widths computed by
+# the templates), as do data: images; sockets connect back to this site.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
 def _security_headers(response):
     if response.mimetype == "text/html":
         response.vary.add("Accept-Language")  # pages are in the browser's language
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -194,3 +195,18 @@ def test_scenario_text_is_escaped(make_app, tmp_path):
 def test_a_browser_asking_for_favicon_ico_gets_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.location.endswith("/static/favicon.svg")
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
+    for path in ("/", "/login", "/join"):
+        policy = client.get(path).headers["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["script-src"] == "'self'", path
+        assert directives["style-src"] == "'self'" and directives["object-src"] == "'none'"
+        assert directives["frame-ancestors"] == "'none'"
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    for page in templates.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        inline = re.findall(r"<script(?![^>]*\b(?:src|type=\"application/json\"))[^>]*>", html)
+        assert not inline, f"{page.name}: inline script"
+        assert not re.search(r"\son[a-z]+=\"", html), f"{page.name}: inline event handler"
