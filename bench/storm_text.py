@@ -1,0 +1,315 @@
+"""What the storm says: the text targets of issue 10, per shipped scenario and language.
+
+For every shipped scenario x language (fixed seed), the storm is played without actions and
+measured on generated posts only (no inject posts, no brand posts, no shares). Two texts are
+"the same" when they have the same set of words of 4+ letters, ignoring case, punctuation,
+emoji, numbers, mentions and hashtags.
+
+- distinct      distinct texts / posts (target >= 80%)
+- top           how often the most repeated text appears (target <= 10)
+- multi         % of distinct texts written by 2+ personas (target <= 10%)
+- news=mb       % of news texts also found on the microblog (target <= 2%)
+- early pairs   neighbouring content-word pairs that an inject reveals, seen in generated posts
+                before that inject (target: 0 beyond a couple of generic phrases); the worst
+                pairs are listed
+
+Then, with one holding statement (the scenario's first playbook text) at 20% of the duration:
+- silence       silence complaints 2-30 min after it, as % of the same window unanswered
+                (target <= 20%)
+- quotes        generated posts quoting, in quotation marks, 4+ consecutive words of the
+                statement (target >= 10)
+- bait          for each bait inject (`bait: true`, else injects whose only expected action is
+                "ignore"): later descendants of its thread with a public reply 2 min after it
+                vs with none (target: reply > none)
+
+    .venv/bin/python bench/storm_text.py [--scenario ID] [--lang fr|en] [--seed N] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from simulator.engine.actions import Action  # noqa: E402
+from simulator.engine.loader import load_directory, load_scenario  # noqa: E402
+from simulator.engine.storm import iter_posts  # noqa: E402
+
+_TAGS = re.compile(r"[@#][\w.]+")
+_WORDS = re.compile(r"[^\W\d_]+")
+_LONG = re.compile(r"[^\W\d_]{4,}")
+
+SILENCE = {
+    "fr": (
+        "toujours rien",
+        "rien dit",
+        "dit rien",
+        "disent rien",
+        "rien de",
+        "se tait",
+        "se taisent",
+        "silence",
+        "silencieu",
+        "muet",
+        "aucune réponse",
+        "pas de réponse",
+        "aucun communiqué",
+        "pas de communiqué",
+        "pas un mot",
+        "aucun mot",
+        "toujours pas",
+        "aucune info",
+        "aucune nouvelle",
+        "rien reçu",
+        "ne répond",
+        "répondent pas",
+        "personne ne répond",
+        "attend toujours",
+        "attendons toujours",
+        "j'attends toujours",
+        "aucun message",
+        "ni mail",
+    ),
+    "en": (
+        "still nothing",
+        "still no ",
+        "still not",
+        "said nothing",
+        "says nothing",
+        "saying nothing",
+        "say nothing",
+        "nothing from",
+        "silence",
+        "silent",
+        "no response",
+        "no answer",
+        "no reply",
+        "not a word",
+        "no statement",
+        "not answering",
+        "not responding",
+        "no word",
+        "no news",
+        "still waiting",
+        "no email",
+        "radio",
+        "quiet",
+    ),
+}
+
+STOP = frozenset(
+    """
+    dans pour avec sont mais plus tout tous toute toutes cette ces leur leurs nous vous elle
+    elles ils être avoir fait faire comme quand sans sous chez entre aussi très bien encore
+    depuis avant après donc alors même rien quoi dont était sera peut vers ceci cela celle
+    celui ceux quel quelle quels quelles votre notre nos vos mon ton son mes tes ses
+    that this with have from they their them been were your what when will just about into
+    than then there these those which while would could should also only over after before
+    here more most much very some such like does done being other ours yours
+    """.split()  # noqa: SIM905
+)
+
+
+def text_key(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _LONG.findall(_TAGS.sub(" ", text)))
+
+
+def content_words(text: str) -> list[str]:
+    return [
+        w
+        for w in (w.lower() for w in _WORDS.findall(_TAGS.sub(" ", text)))
+        if len(w) >= 4 and w not in STOP
+    ]
+
+
+def pairs(text: str) -> set[tuple[str, str]]:
+    words = content_words(text)
+    return set(zip(words, words[1:], strict=False))
+
+
+def ngrams(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in _WORDS.findall(_TAGS.sub(" ", text))]
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+_QUOTED = re.compile(r"«([^»]+)»|“([^”]+)”|\"([^\"]+)\"|(?<!\w)'([^']+)'(?!\w)")
+
+
+def quoted_ngrams(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    """4-grams inside quotation marks: a quote, not a coincidence of common words."""
+    out: set[tuple[str, ...]] = set()
+    for m in _QUOTED.finditer(text):
+        out |= ngrams(next(g for g in m.groups() if g), n)
+    return out
+
+
+def generated(post) -> bool:
+    return post.inject is None and post.author.persona != "brand" and post.kind != "share"
+
+
+def is_silence(text: str, lang: str) -> bool:
+    low = text.lower().replace("’", "'")
+    return any(p in low for p in SILENCE[lang])
+
+
+def bait_injects(scenario):
+    out = []
+    for inj in scenario.scheduled_injects:
+        marked = getattr(inj, "bait", False)
+        if marked or (not hasattr(inj, "bait") and tuple(inj.expected_actions) == ("ignore",)):
+            out.append(inj)
+    return out
+
+
+def statement_text(scenario, lang: str) -> str:
+    return scenario.playbook[0].text(lang) if scenario.playbook else "We are looking into it."
+
+
+BAIT_REPLY = {
+    "fr": "Bonjour, nous ne partageons pas ce point de vue. Nos équipes restent à votre écoute.",
+    "en": "Hello, we don't share that view. Our team is here if you have any questions.",
+}
+
+
+def measure(job: tuple[str, str, int]) -> dict:
+    path, lang, seed = job
+    scenario = load_scenario(path)
+    posts = [p for p in iter_posts(scenario, seed, lang) if generated(p)]
+    keys = [text_key(p.text) for p in posts]
+    counts = Counter(keys)
+    personas: dict[frozenset, set[str]] = defaultdict(set)
+    for p, k in zip(posts, keys, strict=True):
+        personas[k].add(p.author.persona)
+    multi = sum(1 for s in personas.values() if len(s) > 1)
+    micro = {k for p, k in zip(posts, keys, strict=True) if p.platform == "microblog"}
+    news = [k for p, k in zip(posts, keys, strict=True) if p.platform == "news"]
+    news_on_mb = sum(1 for k in news if k in micro)
+    top_text, top = ("", 0)
+    if counts:
+        k, top = counts.most_common(1)[0]
+        top_text = next(p.text for p, pk in zip(posts, keys, strict=True) if pk == k)
+
+    # inject-revealed pairs seen before the inject
+    injects = sorted(scenario.scheduled_injects, key=lambda i: i.time)
+    early: Counter = Counter()
+    seen_before: set = set()
+    for inj in injects:
+        revealed = pairs(inj.text(lang)) - seen_before
+        seen_before |= pairs(inj.text(lang))
+        if not revealed:
+            continue
+        for p in posts:
+            if p.t >= inj.time:
+                break
+            for pair in pairs(p.text) & revealed:
+                early[f"{inj.id}: {' '.join(pair)}"] += 1
+
+    # a holding statement at 20% of the duration
+    ts = round(scenario.duration * 0.2, 3)
+    text = statement_text(scenario, lang)
+    stated = [
+        p
+        for p in iter_posts(
+            scenario, seed, lang, [Action(t=ts, type="holding_statement", text=text)]
+        )
+        if generated(p)
+    ]
+    lo, hi = ts + 120, ts + 1800
+    silent_none = sum(1 for p in posts if lo <= p.t < hi and is_silence(p.text, lang))
+    silent_stated = sum(1 for p in stated if lo <= p.t < hi and is_silence(p.text, lang))
+    grams = ngrams(text)
+    quotes = sum(1 for p in stated if p.t >= ts and quoted_ngrams(p.text) & grams)
+
+    bait = []
+    for inj in bait_injects(scenario):
+        tr = inj.time + 120
+        prefix = inj.post_id + "."
+        none = sum(
+            1 for p in iter_posts(scenario, seed, lang) if p.id.startswith(prefix) and p.t > tr
+        )
+        reply = Action(t=tr, type="reply", target=inj.post_id, text=BAIT_REPLY[lang])
+        fed = sum(
+            1
+            for p in iter_posts(scenario, seed, lang, [reply])
+            if p.id.startswith(prefix) and p.t > tr
+        )
+        bait.append((inj.id, fed, none))
+
+    return {
+        "scenario": scenario.id,
+        "lang": lang,
+        "posts": len(posts),
+        "distinct": 100.0 * len(counts) / max(1, len(posts)),
+        "top": top,
+        "top_text": top_text,
+        "multi": 100.0 * multi / max(1, len(counts)),
+        "news": len(news),
+        "news_mb": 100.0 * news_on_mb / max(1, len(news)),
+        "early": sum(early.values()),
+        "early_top": early.most_common(4),
+        "silence": (silent_stated, silent_none),
+        "quotes": quotes,
+        "bait": bait,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", help="a shipped scenario id, or a path to a YAML file")
+    parser.add_argument("--lang", choices=("fr", "en"))
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    if args.scenario and args.scenario.endswith((".yaml", ".yml")):
+        paths = [Path(args.scenario)]
+    else:
+        scenarios, errors = load_directory(ROOT / "scenarios")
+        if errors:
+            sys.exit("\n".join(errors))
+        paths = [
+            Path(s.source if Path(s.source).is_absolute() else ROOT / s.source)
+            for s in scenarios
+            if not args.scenario or s.id == args.scenario
+        ]
+        if not paths:
+            sys.exit(f"no shipped scenario {args.scenario!r}")
+    langs = [args.lang] if args.lang else ["fr", "en"]
+    jobs = [(str(p), lang, args.seed) for p in paths for lang in langs]
+    if args.jobs > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(args.jobs) as pool:
+            results = list(pool.map(measure, jobs))
+    else:
+        results = [measure(j) for j in jobs]
+    print(f"seed {args.seed}; generated posts only (no injects, brand posts or shares)")
+    print(
+        f"{'scenario':<15} {'lang':<4} {'posts':>7} {'distinct':>8} {'top':>5} {'multi':>6} "
+        f"{'news=mb':>8} {'early':>6} {'silence':>12} {'quotes':>6}  bait (reply vs none)"
+    )
+    print(
+        f"{'target':<15} {'':<4} {'':>7} {'>=80%':>8} {'<=10':>5} {'<=10%':>6} "
+        f"{'<=2%':>8} {'~0':>6} {'<=20%':>12} {'>=10':>6}  reply > none"
+    )
+    for r in results:
+        s, n = r["silence"]
+        silence = f"{100.0 * s / n:.0f}% ({s}/{n})" if n else f"- ({s}/0)"
+        bait = ", ".join(f"{i} {f} vs {no}" for i, f, no in r["bait"]) or "-"
+        print(
+            f"{r['scenario']:<15} {r['lang']:<4} {r['posts']:>7,} {r['distinct']:>7.1f}% "
+            f"{r['top']:>5} {r['multi']:>5.1f}% {r['news_mb']:>7.1f}% {r['early']:>6} "
+            f"{silence:>12} {r['quotes']:>6}  {bait}"
+        )
+    print()
+    for r in results:
+        print(f"{r['scenario']} {r['lang']}: most repeated ({r['top']}x): {r['top_text'][:110]!r}")
+        for pair, count in r["early_top"]:
+            print(f"    early pair {count:>5}x  {pair}")
+
+
+if __name__ == "__main__":
+    main()
