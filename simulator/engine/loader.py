@@ -16,10 +16,12 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
+from . import grammar as g
 from .scenario import (
     LANGS,
     SENTIMENTS,
     Brand,
+    Fact,
     HoldingStatement,
     Inject,
     InjectAuthor,
@@ -34,6 +36,7 @@ from .scenario import (
     Scenario,
     frozen_map,
 )
+from .voice import voice_for
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "scenarios" / "scenario.schema.json"
 MAX_BYTES = 2 * 1024 * 1024
@@ -379,6 +382,28 @@ def _schema_message(error) -> tuple[Path_, str, bool]:
         )
     if v == "oneOf" and path and path[-1] in ("must_escalate_to", "approval_by"):
         return path, f"{_show(inst)} is not a role id (or null)", False
+    if kind == "rule" and v == "pattern":
+        return (
+            path,
+            f"{_show(inst)} is not a valid rule or fact name (lowercase letters, digits and '_', "
+            f"starting with a letter)",
+            False,
+        )
+    if v == "oneOf" and error.context:
+        # say what is wrong with the branch that fits the value's shape
+        want = "object" if isinstance(inst, dict) else "array" if isinstance(inst, list) else None
+        subs = [
+            e
+            for e in error.context
+            if not (e.validator == "type" and len(e.relative_path) == 0)
+            and (want is None or e.schema.get("type") != ("string"))
+        ]
+        if subs:
+            best = max(subs, key=lambda e: len(e.absolute_path))
+            return _schema_message(best)
+        if isinstance(inst, str | int | float):
+            return path, f"{_show(inst)} is not allowed here", False
+        return path, f"expected a text or a list of texts, got {_show(inst)}", False
     if v in ("minimum", "maximum"):
         word = "at least" if v == "minimum" else "at most"
         return path, f"{_show(inst)} must be {word} {error.validator_value}", False
@@ -579,7 +604,163 @@ def _check_references(d: dict, errors: _Errors) -> None:
                 errors.add(("rubric", section, i, "id"), f"{_show(el['id'])} is used twice")
             seen.add(el["id"])
     del objectives  # objectives need no cross-checks beyond unique ids
-    _check_placeholders(d, (), errors)
+    if "grammar" in d:
+        for i, ph in enumerate(d["phases"]):
+            for key in ("templates", "platform_templates"):
+                if key in ph:
+                    errors.add(
+                        ("phases", i, key),
+                        "this scenario has a grammar: write these lines in grammar.<lang> "
+                        "(per persona, with `phase:` conditions) instead of phase templates",
+                        at_key=True,
+                    )
+        for key in ("platform_templates", "replies"):
+            if key in d:
+                errors.add(
+                    (key,),
+                    f"this scenario has a grammar: `{key}` is the old format; write these "
+                    f"lines in grammar.<lang>.personas (see docs/scenario-format.md)",
+                    at_key=True,
+                )
+        _check_grammar(d, errors, injects, phases, personas, platforms, langs)
+        _check_placeholders(
+            {k: v for k, v in d.items() if k not in ("reactions", "grammar", "facts")}, (), errors
+        )
+    else:
+        for i, ph in enumerate(d["phases"]):
+            if "templates" not in ph:
+                errors.add(
+                    ("phases", i),
+                    'missing required key "templates" (an old-style scenario needs phase '
+                    "templates; or give the scenario a `grammar:`, see docs/scenario-format.md)",
+                )
+        if "facts" in d:
+            errors.add(
+                ("facts",),
+                "facts are used by a grammar: add `grammar:` (see docs/scenario-format.md)",
+                at_key=True,
+            )
+        _check_placeholders(d, (), errors)
+
+
+ROOT_FORMS = {
+    "microblog": ("post",),
+    "brand_page": ("comment",),
+    "forum": ("title", "post"),
+    "news": ("headline", "lede"),
+    "internal": ("message",),
+}
+
+
+def _check_grammar(
+    d: dict,
+    errors: _Errors,
+    injects: set[str],
+    phases: set[str],
+    personas: set[str],
+    platforms: set[str],
+    langs: list[str],
+) -> None:
+    """Every slot resolves, every condition names something real, every persona has lines."""
+    facts: set[str] = set()
+    for i, f in enumerate(d.get("facts", [])):
+        if f["id"] in facts:
+            errors.add(("facts", i, "id"), f"{_show(f['id'])} is used twice in facts")
+        if f["id"] in g.BUILTINS:
+            errors.add(("facts", i, "id"), f"{_show(f['id'])} is a slot the storm fills itself")
+        facts.add(f["id"])
+        inj = f["revealed_by"].get("inject")
+        if inj is not None and inj not in injects:
+            errors.add(
+                ("facts", i, "revealed_by", "inject"),
+                f"{_show(inj)} is not an inject of this scenario ({', '.join(sorted(injects))})",
+            )
+    gram = d["grammar"]
+    for lang in langs:
+        if lang not in gram:
+            errors.add(("grammar",), f"no grammar for {lang} (the scenario is written in {lang})")
+    weights = {p["id"]: p for p in d["personas"]}
+    for lang, block in gram.items():
+        if lang not in langs:
+            continue
+        scen = g.compile_rules(block.get("rules") or {}, facts, ("grammar", lang, "rules"))
+        for name in scen:
+            if name in facts:
+                errors.add(
+                    ("grammar", lang, "rules", name),
+                    f"{_show(name)} is both a rule and a fact: rename one",
+                    at_key=True,
+                )
+            if name in g.BUILTINS:
+                errors.add(
+                    ("grammar", lang, "rules", name),
+                    f"{_show(name)} is a slot the storm fills itself: pick another name",
+                    at_key=True,
+                )
+            if "." in name or name in g.PLATFORM_FORMS:
+                errors.add(
+                    ("grammar", lang, "rules", name),
+                    "a scenario's shared rules cannot hold a platform's posts (those belong to "
+                    "a persona: grammar.<lang>.personas.<id>.<platform>)",
+                    at_key=True,
+                )
+        own = block.get("personas") or {}
+        for pid in own:
+            if pid not in personas:
+                errors.add(
+                    ("grammar", lang, "personas", pid),
+                    f"{_show(pid)} is not a persona of this scenario "
+                    f"({', '.join(sorted(personas))})",
+                    at_key=True,
+                )
+        reported: set[tuple] = set()
+        for i, p in enumerate(d["personas"]):
+            if lang not in p.get("languages", langs):
+                continue
+            mine = g.compile_rules(
+                own.get(p["id"]) or {}, facts, ("grammar", lang, "personas", p["id"])
+            )
+            lookup = g.lookup_for(lang, p["archetype"], scen, mine)
+            for alts in lookup.values():
+                for alt in alts:
+                    if alt.source[0] != "grammar" or alt.source in reported:
+                        continue
+                    problems = _alt_problems(alt, lookup, facts, phases)
+                    if problems:
+                        reported.add(alt.source)
+                        for message in problems:
+                            errors.add(alt.source, message)
+            if weights[p["id"]]["weight"] <= 0:
+                continue
+            for plat in p.get("platforms", d["platforms"]):
+                if plat not in platforms or not any(
+                    ph["rates"].get(plat, 0) > 0 for ph in d["phases"]
+                ):
+                    continue
+                for form in ROOT_FORMS[plat]:
+                    if f"{plat}.{form}" not in lookup:
+                        errors.add(
+                            ("personas", i, "platforms"),
+                            f"persona {_show(p['id'])} posts on {plat} but has no lines for it "
+                            f"in {lang}: write grammar.{lang}.personas.{p['id']}.{plat}.{form} "
+                            f"(its archetype {p['archetype']} has none), or remove {plat} "
+                            f"from its platforms",
+                        )
+
+
+def _alt_problems(alt, lookup: dict, facts: set[str], phases: set[str]) -> list[str]:
+    out = []
+    for name, optional, _ in g.references((alt,)):
+        if name not in lookup and not optional:
+            out.append(
+                f"{{{name}}} is not a rule or a fact of this scenario, nor a shared one "
+                f"(declare it under grammar.<lang>.rules, the persona, or facts)"
+            )
+    for fact in sorted((alt.known | alt.unknown) - facts):
+        out.append(f"{_show(fact)} is not a fact of this scenario ({', '.join(sorted(facts))})")
+    for phase in sorted((alt.phases or frozenset()) - phases):
+        out.append(f"{_show(phase)} is not a phase of this scenario ({', '.join(sorted(phases))})")
+    return out
 
 
 PLACEHOLDERS = frozenset(
@@ -623,6 +804,67 @@ def _platform_templates(v: dict | None):
     return frozen_map({p: _by_sentiment(t) for p, t in (v or {}).items()})
 
 
+def _author(a: dict) -> InjectAuthor:
+    return InjectAuthor(
+        handle=a["handle"],
+        name=a["name"],
+        followers=a.get("followers"),
+        verified=a.get("verified", False),
+    )
+
+
+def _facts(d: dict) -> tuple[Fact, ...]:
+    out = []
+    for f in d.get("facts", []):
+        by = f["revealed_by"]
+        out.append(
+            Fact(
+                id=f["id"],
+                values=frozen_map({lang: g.fact_values(f[lang]) for lang in LANGS}),
+                inject=by.get("inject"),
+                action=by.get("action"),
+                at=_seconds(by["at"]) if "at" in by else None,
+                trainer=False,
+            )
+        )
+    return tuple(out)
+
+
+def _grammar(d: dict, langs: tuple[str, ...]) -> dict:
+    """lang -> persona id -> every rule that persona can reach, compiled."""
+    if "grammar" not in d:
+        return {}
+    facts = {f["id"] for f in d.get("facts", [])}
+    out = {}
+    for lang in langs:
+        block = d["grammar"].get(lang) or {}
+        scen = g.compile_rules(block.get("rules") or {}, facts, ("grammar", lang, "rules"))
+        own = block.get("personas") or {}
+        out[lang] = frozen_map(
+            {
+                p["id"]: frozen_map(
+                    g.lookup_for(
+                        lang,
+                        p["archetype"],
+                        scen,
+                        g.compile_rules(
+                            own.get(p["id"]) or {}, facts, ("grammar", lang, "personas", p["id"])
+                        ),
+                    )
+                )
+                for p in d["personas"]
+            }
+        )
+    return frozen_map(out)
+
+
+def _clock(value: str | None) -> float | None:
+    if not value:
+        return None
+    h, m = value.split(":")
+    return int(h) * 3600.0 + int(m) * 60.0
+
+
 def _build(d: dict, source: str) -> Scenario:
     all_platforms = tuple(d["platforms"])
     langs = tuple(d.get("languages", LANGS))
@@ -638,7 +880,7 @@ def _build(d: dict, source: str) -> Scenario:
             ),
             topics=_phrases(ph.get("topics")),
             hashtags=_phrases(ph.get("hashtags")),
-            templates=_by_sentiment(ph["templates"]),
+            templates=_by_sentiment(ph.get("templates")),
             platform_templates=_platform_templates(ph.get("platform_templates")),
         )
         for ph in d["phases"]
@@ -663,14 +905,7 @@ def _build(d: dict, source: str) -> Scenario:
                 platform=inj["platform"],
                 kind=inj.get("kind") or DEFAULT_KIND[inj["platform"]],
                 persona=inj["persona"],
-                author=InjectAuthor(
-                    handle=author["handle"],
-                    name=author["name"],
-                    followers=author.get("followers"),
-                    verified=author.get("verified", False),
-                )
-                if author
-                else None,
+                author=_author(author) if author else None,
                 reply_to=inj.get("reply_to"),
                 text=_l10n(inj["text"]),
                 sentiment=inj.get("sentiment", "negative"),
@@ -682,6 +917,12 @@ def _build(d: dict, source: str) -> Scenario:
                 objective=inj.get("objective"),
                 optional=bool(inj.get("optional", False)),
                 note=_l10n(inj.get("note")),
+                bait=bool(inj.get("bait", False)),
+                reveals=tuple(
+                    f["id"]
+                    for f in d.get("facts", [])
+                    if f["revealed_by"].get("inject") == inj["id"]
+                ),
             )
         )
     return Scenario(
@@ -718,6 +959,8 @@ def _build(d: dict, source: str) -> Scenario:
                 platforms=tuple(p.get("platforms", all_platforms)),
                 languages=tuple(p.get("languages", langs)),
                 pool=p.get("pool"),
+                voice=voice_for(p["archetype"], p.get("voice")),
+                authors=tuple(_author(a) for a in p.get("authors", ())),
             )
             for p in d["personas"]
         ),
@@ -764,6 +1007,9 @@ def _build(d: dict, source: str) -> Scenario:
             )
             for r in d["reactions"]
         ),
+        facts=_facts(d),
+        grammar=_grammar(d, langs),
+        start_clock=_clock(d.get("clock")),
         source=source,
     )
 

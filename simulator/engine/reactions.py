@@ -122,6 +122,7 @@ def _reply(storm: Storm, t: float, action: Action, key: str, out: list[Post]) ->
         storm.roots[post_id] = platform
         storm.brand_post(t, post_id, platform, BRAND_KIND[platform], action.text, target, out)
         storm.responses.setdefault(root, t)
+        storm.brand_spoke(t, action.text, "reply")
     verdict = assess(storm.scenario.rubric, action.text, storm.lang)
     context = {
         "root": root,
@@ -145,6 +146,7 @@ def _statement(storm: Storm, t: float, action: Action, key: str, out: list[Post]
         storm.roots[post_id] = platform
         storm.brand_post(t, post_id, platform, "post", action.text, None, out)
     storm.statements.append(t)
+    storm.brand_spoke(t, action.text, "holding_statement")
     verdict = assess(storm.scenario.rubric, action.text, storm.lang)
     context = {
         "root": None,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
+
+from .voice import Voice
 
 LANGS = ("fr", "en")
 PLATFORMS = ("microblog", "brand_page", "forum", "news", "internal")
@@ -43,6 +46,14 @@ class Brand:
 
 
 @dataclass(frozen=True, slots=True)
+class InjectAuthor:
+    handle: str
+    name: str
+    followers: int | None
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Persona:
     id: str
     archetype: str
@@ -56,6 +67,20 @@ class Persona:
     platforms: tuple[str, ...]
     languages: tuple[str, ...]
     pool: int | None
+    voice: Voice = Voice()
+    authors: tuple[InjectAuthor, ...] = ()  # fixed accounts (an agency, a newspaper)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Something the crowd can only say once its team's world knows it."""
+
+    id: str
+    values: Mapping[str, tuple[tuple[str, str | None], ...]]  # lang -> (text, agreement)
+    inject: str | None  # revealed when this inject appears
+    action: str | None  # or by this team action (holding_statement, reply)
+    at: float | None  # or at this time (seconds)
+    trainer: bool  # or only when the trainer sends an inject that reveals it
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +94,6 @@ class Phase:
     hashtags: Phrases
     templates: BySentiment
     platform_templates: Mapping[str, BySentiment]
-
-
-@dataclass(frozen=True, slots=True)
-class InjectAuthor:
-    handle: str
-    name: str
-    followers: int | None
-    verified: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +116,8 @@ class Inject:
     objective: str | None
     optional: bool
     note: L10n | None
+    bait: bool = False  # a provocation: a public reply feeds it, silence starves it
+    reveals: tuple[str, ...] = ()  # facts this inject makes known
 
     @property
     def post_id(self) -> str:
@@ -182,6 +201,10 @@ class Scenario:
     playbook: tuple[HoldingStatement, ...]
     rubric: Rubric
     reactions: tuple[ReactionRule, ...]
+    facts: tuple[Fact, ...] = ()
+    # compiled grammar: lang -> persona id -> rule name -> alternatives; empty = old style
+    grammar: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    start_clock: float | None = None  # time of day at t=0, in seconds after midnight
     source: str = field(default="", compare=False)
 
     def persona(self, persona_id: str) -> Persona:

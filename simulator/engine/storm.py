@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import heapq
 import json
-import unicodedata
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,13 +32,14 @@ from functools import lru_cache
 from math import ceil, exp, log
 from typing import NamedTuple
 
-from faker import Faker
-
 from . import reactions
 from .actions import Action
+from .authors import LOCALES, Author, _faker, author_pool
+from .grammar import Ctx, Expander, State, compile_alt, finish
 from .rng import Rng, derive
 from .scenario import L10n, Persona, Scenario
 from .texts import CITIES, DEFAULT_REPLIES, QUOTE_COMMENTS, fill, roughen
+from .voice import typed
 
 # The SEISMIC kernel (Zhao et al., KDD 2015): constant up to S0, then (s/S0)^-(1+THETA).
 KERNEL_S0 = 300.0
@@ -53,7 +54,6 @@ WAVE_CAP = 0.6  # second waves together add at most this share of the background
 FOLLOWER_EXPONENT = 0.5  # cascade size grows with followers, damped to stay subcritical
 MAX_CHILDREN_MEAN = 60.0
 BRAND_FOLLOWERS = 25_000
-LOCALES = {"fr": "fr_FR", "en": "en_US"}
 
 # Mean number of replies and shares of a post by a 1,000-follower account, per platform.
 CASCADE_BASE = {"microblog": 0.85, "brand_page": 0.45, "forum": 0.5, "news": 0.9, "internal": 0.3}
@@ -66,14 +66,6 @@ PRESS_LAG_SPREAD = 0.6
 # Heap entry kinds; actions sort before deadline checks, which sort before posts.
 _ACTION, _CHECK, _ROOT, _CHILD, _SCRIPTED = range(5)
 _PRIORITY = {_ACTION: 0, _CHECK: 1, _ROOT: 2, _CHILD: 2, _SCRIPTED: 2}
-
-
-class Author(NamedTuple):
-    handle: str
-    name: str
-    persona: str
-    followers: int
-    verified: bool
 
 
 class Post(NamedTuple):
@@ -90,6 +82,8 @@ class Post(NamedTuple):
     inject: str | None
     sentiment: str
     cause: str | None
+    # fields only some forms have (title, rating, headline, lede, byline), as (key, value) pairs
+    extra: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +101,7 @@ class ReactionFired:
 
 def post_dict(post: Post) -> dict:
     a = post.author
-    return {
+    out = {
         "id": post.id,
         "t": post.t,
         "platform": post.platform,
@@ -126,6 +120,9 @@ def post_dict(post: Post) -> dict:
         "sentiment": post.sentiment,
         "cause": post.cause,
     }
+    if post.extra:
+        out.update(post.extra)
+    return out
 
 
 def post_json(post: Post) -> str:
@@ -163,48 +160,6 @@ def children_mean(
         * virality
     )
     return min(mean, MAX_CHILDREN_MEAN)
-
-
-@lru_cache(maxsize=4)
-def _faker(locale: str) -> Faker:
-    return Faker(locale)
-
-
-@lru_cache(maxsize=256)
-def author_pool(persona: Persona, seed: int, lang: str) -> tuple[Author, ...]:
-    """The people behind a persona in one storm: the same few hundred voices recur."""
-    fake = _faker(LOCALES[lang])
-    fake.seed_instance(derive(seed, "authors", persona.id, lang))
-    rng = Rng(derive(seed, "followers", persona.id))  # the same people in every language
-    size = persona.pool or int(min(800, max(12, persona.weight * 60)))
-    out = []
-    for _ in range(size):
-        first, last = fake.first_name(), fake.last_name()
-        f, la = _slug(first), _slug(last)
-        style = rng.below(6)
-        name = f"{first} {last[0]}." if style == 0 else first if style == 1 else f"{first} {last}"
-        handle = (
-            f"{f}{la}",
-            f"{f}_{la}",
-            f"{f[:1]}{la}",
-            f"{f}{rng.below(100)}",
-            f"{la}{f[:1]}",
-            f"{f}.{la}" if lang == "fr" else f"its{f}",
-        )[rng.below(6)]
-        handle = "@" + handle.replace(".", "_")[:15]
-        followers = int(
-            min(
-                persona.followers_max,
-                persona.followers_median * exp(persona.followers_spread * rng.gauss()),
-            )
-        )
-        out.append(Author(handle, name, persona.id, followers, rng.random() < persona.verified))
-    return tuple(out)
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "".join(c for c in ascii_text if c.isalnum())
 
 
 class _Stream:
@@ -314,6 +269,9 @@ class Storm:
         self.emitted_injects: set[str] = set()
         self.roots: dict[str, str] = {}  # platform of every root that is not a chatter stream's
         self._press = "news" in scenario.platforms
+        # what this team's world knows (facts, whether the brand has spoken, its promise)
+        self.world = State(known=set())
+        self.brand_words: list[str] = []  # the brand's public texts, latest last
         self._prepare_tables()
         for platform in scenario.platforms:
             segments = self._segments(platform, 0.0, scenario.duration, 1.0)
@@ -334,6 +292,9 @@ class Storm:
                 )
         if scenario.memo_deadline is not None:
             self._push(scenario.memo_deadline, _CHECK, ("memo", None, None))
+        for fact in scenario.facts:
+            if fact.at is not None:
+                self._push(fact.at, _CHECK, ("fact", fact.id, None))
         for action in sorted(actions, key=lambda a: a.t):
             self.add_action(action)
 
@@ -364,6 +325,8 @@ class Storm:
                 self._scripted(t, payload, out)
             elif kind == _ACTION:
                 reactions.on_action(self, t, payload[0], payload[1], out)
+            elif payload[0] == "fact":
+                self.world.learn(payload[1])
             else:
                 reactions.on_check(self, t, payload)
         self.now = max(self.now, t1)
@@ -396,6 +359,9 @@ class Storm:
             self._cities,
             self._templates,
             self._replies,
+            self._lookup,
+            self._fact_values,
+            self._voices,
         )
         return copy.deepcopy(self, {id(x): x for x in shared})
 
@@ -479,6 +445,16 @@ class Storm:
         out.append(post)
         return post
 
+    def brand_spoke(self, t: float, text: str, how: str) -> None:
+        """The brand said something in public (`how`: holding_statement or reply): the crowd
+        can quote it, and the facts it reveals become known in this team's world."""
+        self.brand_words = [*self.brand_words[-4:], text]
+        if how == "holding_statement":
+            self.world.set(brand="spoken")
+        for fact in self.scenario.facts:
+            if fact.action == how:
+                self.world.learn(fact.id)
+
     def brand_author(self, platform: str) -> Author:
         brand = self.scenario.brand
         return Author(brand.handle(platform), brand.name, "brand", BRAND_FOLLOWERS, True)
@@ -518,6 +494,137 @@ class Storm:
             return "{" + name + "}"
 
         return fill(template, value).strip()
+
+    def _slot(self, name: str, ctx: Ctx) -> str:
+        """A slot the storm fills itself (see grammar.BUILTINS)."""
+        rng = ctx.rng
+        if ctx.extra and name in ctx.extra:
+            return ctx.extra[name]
+        if name == "brand":
+            return self.scenario.brand.name
+        if name == "handle":
+            return self.scenario.brand.handle(ctx.platform)
+        if name == "topic":
+            topics = self._phases[ctx.phase].topics.get(self.lang) or (self.scenario.brand.name,)
+            return rng.choice(topics)
+        if name == "hashtag":
+            tags = self._hashtags[ctx.phase]
+            return rng.choice(tags) if tags else ""
+        if name == "mention":
+            return rng.choice(self._mentions).handle
+        if name == "name":
+            return rng.choice(self._first_names)
+        if name == "city":
+            return rng.choice(self._cities)
+        if name == "number":
+            return str(2 + rng.below(98))
+        if name == "quote":
+            return self.quote(rng)
+        return ""
+
+    def quote(self, rng: Rng) -> str:
+        """A few consecutive words of what the brand said last, as people quote it."""
+        if not self.brand_words:
+            return ""
+        text = self.brand_words[-1 if rng.random() < 0.7 else rng.below(len(self.brand_words))]
+        clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.split()) >= 4]
+        if not clauses:
+            return text.strip()
+        words = rng.choice(clauses).split()
+        n = min(len(words), 4 + rng.below(6))
+        i = rng.below(len(words) - n + 1)
+        return " ".join(words[i : i + n]).strip(' ,;:«»"“”')
+
+    def grammar_fill(
+        self,
+        template: str,
+        rng: Rng,
+        author: Author,
+        platform: str,
+        sentiment: str,
+        t: float,
+        extra: dict | None = None,
+    ) -> str:
+        """A scripted text written with the grammar: its slots may be rules and facts."""
+        if "{" not in template:
+            return template.strip()
+        alt = compiled_text(template, self._fact_names)
+        phase = self._phase_index(t)
+        persona = author.persona if author.persona in self._lookup else self._any_persona
+        ctx = Ctx(persona, phase, self._phase_ids[phase], sentiment, platform, rng, extra)
+        text = self.words.write_alt(ctx, alt)
+        return text if text is not None else self.fill(template, rng, platform, t, extra)
+
+    def compose(
+        self,
+        rng: Rng,
+        persona: str,
+        platform: str,
+        form: str,
+        sentiment: str,
+        t: float,
+        extra: dict | None = None,
+    ) -> str | None:
+        """One text from a persona's grammar, as this persona types it; None: nothing fits."""
+        phase = self._phase_index(t)
+        ctx = Ctx(persona, phase, self._phase_ids[phase], sentiment, platform, rng, extra)
+        text = self.words.write(ctx, f"{platform}.{form}")
+        if text is None:
+            return None
+        voice = self._voices.get(persona)
+        if voice is None:
+            return text
+        if form in _FRAMED:  # openings and endings: how this persona starts and signs off
+            if rng.random() < voice.openers:
+                head = self.words.expand(ctx, "opener")
+                if head:
+                    head = head.strip()
+                    text = joined(head[:1].upper() + head[1:], text, self.scenario.brand.name)
+            if rng.random() < voice.endings:
+                tail = self.words.expand(ctx, "ending")
+                if tail:
+                    text = f"{text} {finish(tail, self.lang)}"
+        if voice.signature and rng.random() < voice.signature:
+            sig = self.words.expand(ctx, "signature")
+            if sig:
+                text = f"{text} {sig}"
+        if platform == "microblog" and form != "quote" and rng.random() < voice.hashtags:
+            tags = self._hashtags[phase]
+            if tags:
+                tag = rng.choice(tags)
+                if tag.lower() not in text.lower():
+                    text = f"{text} {tag}"
+        return typed(text, voice, rng, sentiment)
+
+    def _form_text(
+        self, rng: Rng, author: Author, platform: str, kind: str, sentiment: str, t: float
+    ) -> tuple[str, str, tuple] | None:
+        """(kind, text, extra fields) of a root post in its platform's form, or None."""
+        persona = author.persona
+        if platform == "news":
+            head = self.compose(rng, persona, "news", "headline", sentiment, t)
+            lede = head and self.compose(rng, persona, "news", "lede", sentiment, t)
+            if not head or not lede:
+                return None
+            sep = " " if head[-1] in ".?!…" else ". "
+            extra = (("headline", head), ("lede", lede), ("byline", author.name))
+            return "article", f"{head}{sep}{lede}", extra
+        if platform == "forum":
+            if kind == "review" and "forum.review" in self._lookup.get(persona, {}):
+                text = self.compose(rng, persona, "forum", "review", sentiment, t)
+                if text is None:
+                    return None
+                stars = {"negative": (1, 2), "neutral": (3, 3), "positive": (4, 5)}[sentiment]
+                rating = stars[0] + rng.below(stars[1] - stars[0] + 1)
+                return "review", text, (("rating", rating),)
+            title = self.compose(rng, persona, "forum", "title", sentiment, t)
+            body = title and self.compose(rng, persona, "forum", "post", sentiment, t)
+            if not title or not body:
+                return None
+            return "post", body, (("title", title),)
+        form = {"microblog": "post", "brand_page": "comment", "internal": "message"}[platform]
+        text = self.compose(rng, persona, platform, form, sentiment, t)
+        return None if text is None else (kind, text, ())
 
     # -- internals ----------------------------------------------------------------------
 
@@ -569,6 +676,26 @@ class Storm:
             or DEFAULT_REPLIES[sentiment][lang]
             for sentiment in ("negative", "neutral", "positive")
         }
+        # the grammar (new-style scenarios): who can write what, and the expander
+        self._lookup = s.grammar.get(lang) if s.grammar else None
+        self._fact_values = {f.id: f.values.get(lang, ()) for f in s.facts}
+        self._voices = {p.id: p.voice for p in s.personas}
+        self._phase_ids = [p.id for p in s.phases]
+        self._fact_names = frozenset(f.id for f in s.facts)
+        self._any_persona = s.personas[0].id
+        if self._lookup is not None:
+            self.words = Expander(self._lookup, self._fact_values, lang, self._slot, self.world)
+            # anyone comments on an article: those who have lines for it
+            ps = [p for p in speakers if "news.comment" in self._lookup.get(p.id, {})]
+            for sentiment in ("negative", "neutral", "positive"):
+                weights = [p.weight * _affinity(p.stance, sentiment) for p in ps]
+                cum, total = [], 0.0
+                for w in weights:
+                    total += w
+                    cum.append(total)
+                self._who["*", sentiment] = (ps, cum)
+        else:
+            self.words = None
 
     def _phase_index(self, t: float) -> int:
         return max(0, bisect_right(self._starts, t) - 1)
@@ -633,17 +760,29 @@ class Storm:
         plan = self._plan(rng, t, platform, kind, author.followers, sentiment, 1.0)
         # words last, so that every language gets the same storm from the same draws
         phase = self._phase_index(t)
-        templates = self._templates[phase, platform, sentiment]
-        if stream.texts and rng.random() < 0.6:
-            templates = stream.texts
-        text = self.fill(rng.choice(templates), rng, platform, t)
-        if platform == "microblog" and rng.random() < 0.2:
-            tags = self._hashtags[phase]
-            if tags:
-                tag = rng.choice(tags)
-                if tag not in text:
-                    text = f"{text} {tag}"
-        text = roughen(text, rng, sentiment)
+        extra: tuple = ()
+        if self.words is not None:
+            if stream.texts and platform in _LINE_PLATFORMS and rng.random() < 0.3:
+                text = self.grammar_fill(
+                    rng.choice(stream.texts), rng, author, platform, sentiment, t
+                )
+            else:
+                made = self._form_text(rng, author, platform, kind, sentiment, t)
+                if made is None:
+                    return  # nothing for this persona here and now: it stays quiet
+                kind, text, extra = made
+        else:
+            templates = self._templates[phase, platform, sentiment]
+            if stream.texts and rng.random() < 0.6:
+                templates = stream.texts
+            text = self.fill(rng.choice(templates), rng, platform, t)
+            if platform == "microblog" and rng.random() < 0.2:
+                tags = self._hashtags[phase]
+                if tags:
+                    tag = rng.choice(tags)
+                    if tag not in text:
+                        text = f"{text} {tag}"
+            text = roughen(text, rng, sentiment)
         post = Post(
             f"{stream.prefix}{n}",
             t,
@@ -656,6 +795,7 @@ class Storm:
             None,
             sentiment,
             stream.cause,
+            extra,
         )
         self._emit(post, plan, 1.0, out)
 
@@ -755,9 +895,19 @@ class Storm:
                 sentiment = "neutral"
             author = self._author(rng, "news", sentiment)
             plan = self._plan(rng, t, "news", "article", author.followers, sentiment, 1.0)
-            text = self.fill(
-                rng.choice(self._templates[self._phase_index(t), "news", sentiment]), rng, "news", t
-            )
+            extra: tuple = ()
+            if self.words is not None:
+                made = self._form_text(rng, author, "news", "article", sentiment, t)
+                if made is None:
+                    return
+                _, text, extra = made
+            else:
+                text = self.fill(
+                    rng.choice(self._templates[self._phase_index(t), "news", sentiment]),
+                    rng,
+                    "news",
+                    t,
+                )
             post = Post(
                 post_id,
                 t,
@@ -770,6 +920,7 @@ class Storm:
                 None,
                 sentiment,
                 parent.cause,
+                extra,
             )
             self._emit(post, plan, 1.0, out)
             return
@@ -805,8 +956,24 @@ class Storm:
             if trng.random() < 0.5:
                 text = f"RT {parent.handle}: {quoted}"
             else:
-                comment = trng.choice(QUOTE_COMMENTS[sentiment][self.lang])
-                text = f"{comment} RT {parent.handle}: {quoted}"
+                if self.words is not None:
+                    comment = self.compose(trng, author.persona, "microblog", "quote", sentiment, t)
+                else:
+                    comment = trng.choice(QUOTE_COMMENTS[sentiment][self.lang])
+                text = (
+                    f"{comment} RT {parent.handle}: {quoted}"
+                    if comment
+                    else f"RT {parent.handle}: {quoted}"
+                )
+        elif self.words is not None:
+            form = CHILD_FORMS[platform]
+            text = self.compose(trng, author.persona, platform, form, sentiment, t)
+            if text is None and platform == "internal":
+                text = self.compose(trng, author.persona, platform, "message", sentiment, t)
+            if text is None:
+                return  # nothing this persona would say here: no reply
+            if platform == "microblog" and trng.random() < 0.6 and not text.startswith("@"):
+                text = f"{parent.handle} {text}"
         else:
             text = self.fill(trng.choice(self._replies[sentiment]), trng, platform, t)
             if platform == "microblog" and trng.random() < 0.6:
@@ -843,7 +1010,22 @@ class Storm:
             author = self._author(rng, platform, sentiment)
         kind = spec.get("kind") or ROOT_KINDS[platform](rng)
         trng = Rng(derive(self.seed, "text", post_id))
-        text = self.fill(trng.choice(spec["texts"]), trng, platform, t, spec.get("extra"))
+        extra: tuple = ()
+        made = None
+        if self.words is not None and platform == "news" and spec.get("cause"):
+            made = self._form_text(trng, author, "news", "article", sentiment, t)
+        if made is not None:  # the press follows a reaction with an article in its form
+            kind, text, extra = made
+        elif self.words is not None:
+            text = self.grammar_fill(
+                trng.choice(spec["texts"]), trng, author, platform, sentiment, t, spec.get("extra")
+            )
+            if platform == "forum" and kind == "post" and not spec.get("parent"):
+                title = self.compose(trng, author.persona, "forum", "title", sentiment, t)
+                if title:
+                    extra = (("title", title),)
+        else:
+            text = self.fill(trng.choice(spec["texts"]), trng, platform, t, spec.get("extra"))
         post = Post(
             post_id,
             t,
@@ -856,6 +1038,7 @@ class Storm:
             None,
             sentiment,
             spec.get("cause"),
+            extra,
         )
         self._publish(post, rng, spec.get("virality", 1.0), out)
 
@@ -882,6 +1065,8 @@ class Storm:
             inject.text(self.lang), Rng(derive(self.seed, "text", post_id)), inject.platform, t
         )
         self.emitted_injects.add(post_id)
+        for fact in inject.reveals:
+            self.world.learn(fact)
         post = Post(
             post_id,
             t,
@@ -896,6 +1081,35 @@ class Storm:
             None,
         )
         self._publish(post, rng, inject.virality, out)
+
+
+_LINE_PLATFORMS = frozenset({"microblog", "brand_page", "internal"})  # forms of one text
+_FRAMED = frozenset({"post", "reply", "comment", "message", "answer", "review", "quote"})
+
+
+def joined(head: str, text: str, brand: str) -> str:
+    """An opener before a text: "Franchement, je..." but "Bon. Je..." and "Bon, Bleuet..."."""
+    if head[-1] in ".!?…»" or not text:
+        return f"{head} {text}"
+    word = text.split(" ", 1)[0]
+    keep = word[:1] in '@#«"' or word.startswith(brand) or (len(word) > 1 and word[1].isupper())
+    return f"{head} {text if keep else text[:1].lower() + text[1:]}"
+
+
+_CLAUSE = re.compile(r"[.!?:;()]\s+|\s+[–—]\s+|\n+")
+CHILD_FORMS = {
+    "microblog": "reply",
+    "brand_page": "reply",
+    "forum": "answer",
+    "news": "comment",
+    "internal": "reply",
+}
+
+
+@lru_cache(maxsize=4096)
+def compiled_text(template: str, facts: frozenset[str]):
+    """A scripted text (a reaction's, a wave's) compiled once as a grammar alternative."""
+    return compile_alt(template, facts, ("reactions",))
 
 
 def _affinity(stance: str, sentiment: str) -> float:

@@ -223,7 +223,7 @@ def test_news_lags_the_social_storm(minimal):
         t_of = {p.id: p.t for p in posts}
         lags += [p.t - t_of[p.id[:-2]] for p in posts if p.id.endswith(".n")]
     assert len(lags) >= 5
-    assert min(lags) >= 600
+    assert min(lags) >= 600 - 0.001  # times are rounded to the millisecond
     assert 20 * 60 <= statistics.median(lags) <= 90 * 60
 
 
