@@ -3,6 +3,7 @@ readable before it is sent, roles in the session's language, one word for one st
 
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -118,3 +119,22 @@ def test_the_tiles_start_with_numbers_in_the_pages_language(
     page = logged_in.get(f"/trainer/{sid}").get_data(as_text=True)
     assert re.findall(r"data-rate>([^<]*)<", page) == [rate, rate]
     assert re.findall(r"data-negative>([^<]*)<", page) == [negative, negative]
+
+
+def test_the_sessions_list_counts_teams_and_dates_in_the_pages_language(
+    app,
+    logged_in,  # noqa: F811
+    trainer_id,  # noqa: F811
+):
+    with app.app_context():
+        trainer = db.session.get(Trainer, trainer_id)
+        one = svc.NewSession("minimal", MINIMAL.read_text(), "fr", 1.0, 5, ["Seule"])
+        session = svc.create_session(trainer, one)
+        session.created_at = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
+        db.session.commit()
+    page = logged_in.get("/trainer/").get_data(as_text=True)
+    assert "1 équipe ·" in page and "1 équipes" not in page
+    assert "5 déc. 2026, 09:30" in page
+    logged_in.get("/lang/en")
+    page = logged_in.get("/trainer/").get_data(as_text=True)
+    assert "1 team ·" in page and "5 Dec 2026, 09:30" in page
