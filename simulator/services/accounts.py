@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Trainer
+from ..plaintext import refusal
 
 NAME_MAX = 80
 PASSWORD_MIN = 8
@@ -69,8 +70,8 @@ def clean_name(name: str) -> str:
         raise AccountError(
             "name_too_long", f"the name is longer than {NAME_MAX} characters", max=NAME_MAX
         )
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise AccountError("name_invalid", "the name contains control characters")
+    if why := refusal("name", name, one_line=True):
+        raise AccountError("name_invalid", why)
     return name
 
 

@@ -107,6 +107,9 @@ def test_create_refuses_a_taken_name(cli):
         ("x" * 81, None, "longer than 80 characters"),
         ("Alice", "short\n", "at least 8 characters"),
         ("Alice", "", "no password on standard input"),
+        ("Al\tice", None, "'name' contains a control character (U+0009)"),
+        ("Al\x1bice", None, "'name' contains a control character (U+001B)"),
+        ("Al\u009bice", None, "'name' contains a control character (U+009B)"),
     ],
 )
 def test_create_explains_what_is_wrong(app, cli, name, stdin, message):
