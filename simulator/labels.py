@@ -3,9 +3,38 @@ language, simulated times, and a reply's text cut at its rubric hits. Also Jinja
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import format_decimal, get_locale, gettext, ngettext
 
 from .engine.clock import clock_text
+
+
+def page_lang() -> str:
+    """The page's language, as the engine's texts name it (fr or en)."""
+    return "en" if str(get_locale()).startswith("en") else "fr"
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """A number as the page's language writes it: 0,9 in French, 0.9 in English."""
+    if value is None:
+        return "—"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(round(value, digits) + 0.0, format=pattern)
+
+
+def signed(value: float, digits: int = 1) -> str:
+    """A number with its sign: +1,5 / −5,0."""
+    text = number(abs(value), digits)
+    return ("−" if round(value, digits) < 0 else "+") + text
+
+
+def points_text(value: float) -> str:
+    """ "1,5 point" / "2,0 points" / "1.0 point" / "1.5 points": the plural each language uses
+    for a number with a decimal (French: below 2 is singular; English: only 1)."""
+    size = abs(round(value, 1))
+    single = size < 2 if page_lang() == "fr" else size == 1
+    return ngettext(
+        "%(points)s point", "%(points)s points", 1 if single else 2, points=number(value)
+    )
 
 
 def platform_label(platform: str) -> str:
@@ -89,17 +118,15 @@ def clock(t: float | None) -> str:
     return "—" if t is None else clock_text(t)
 
 
-def segments(text: str, hits: list[dict]) -> list[tuple[str, str | None, str | None]]:
+def segments(text: str, hits) -> list[tuple[str, str | None, str | None]]:
     """The text cut at the rubric's hits: (piece, None or "good"/"bad", element id)."""
     out, at = [], 0
-    for hit in sorted(hits, key=lambda h: h["start"]):
-        if hit["start"] < at:
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.start < at:
             continue
-        out.append((text[at : hit["start"]], None, None))
-        out.append(
-            (text[hit["start"] : hit["end"]], "bad" if hit["forbidden"] else "good", hit["element"])
-        )
-        at = hit["end"]
+        out.append((text[at : hit.start], None, None))
+        out.append((text[hit.start : hit.end], "bad" if hit.forbidden else "good", hit.element))
+        at = hit.end
     out.append((text[at:], None, None))
     return [s for s in out if s[0]]
 
@@ -113,4 +140,7 @@ JINJA_GLOBALS = {
     "first_words": first_words,
     "clock": clock,
     "segments": segments,
+    "number": number,
+    "signed": signed,
+    "points_text": points_text,
 }

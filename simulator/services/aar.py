@@ -10,23 +10,30 @@ The only module that commits these. `decorate()` adds all of it to a session deb
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import select
 
-from ..engine.scenario import Inject, Scenario
 from ..extensions import db
 from ..models import AarItem, AarRating, DrillSession, ScoreOverride, Team, Trainer
 from ..plaintext import refusal
 from . import sessions as svc
+from .views import (
+    AarView,
+    ItemView,
+    OverrideView,
+    RatingView,
+    ScoreView,
+    SessionDebrief,
+    TeamDebrief,
+    ranking,
+)
 
 RATINGS = ("P", "S", "M", "U")  # with no, some, major challenges; unable to be performed
 KINDS = ("strength", "improvement", "plan")
-THRESHOLDS = ((85.0, "P"), (65.0, "S"), (40.0, "M"))  # percentage at least -> rating
 MAX_TEXT = 2000
 MAX_OWNER = 80
 DUE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -98,69 +105,37 @@ def overrides_for(team: Team) -> list[ScoreOverride]:
     )
 
 
-def apply_overrides(view: Mapping[str, Any], overrides: Iterable[ScoreOverride]) -> dict[str, Any]:
+def apply_overrides(view: ScoreView, overrides: Iterable[ScoreOverride]) -> ScoreView:
     """A new score view: overridden criteria carry the facilitator's points, the engine's
     (`original`) and the note (`override`); the total is the sum of the criteria again."""
     latest = {o.criterion: o for o in overrides}  # oldest first: the last one wins
-    out = copy.deepcopy(dict(view))
-    for c in out["criteria"]:
-        o = latest.get(c["id"])
-        if o is None:
-            continue
-        c["override"] = {
-            "points": o.points,
-            "original": c["points"],
-            "note": o.note,
-            "at": o.created_at.isoformat() if o.created_at else None,
-        }
-        c["original"] = c["points"]
-        c["points"] = o.points
-    out["total"] = round(sum(c["points"] for c in out["criteria"]), 2)
-    return out
+    criteria = tuple(
+        c
+        if c.id not in latest
+        else replace(
+            c,
+            points=latest[c.id].points,
+            original=c.points,
+            override=OverrideView(
+                points=latest[c.id].points,
+                original=c.points,
+                note=latest[c.id].note,
+                at=latest[c.id].created_at.isoformat() if latest[c.id].created_at else None,
+            ),
+        )
+        for c in view.criteria
+    )
+    return replace(view, criteria=criteria, total=round(sum(c.points for c in criteria), 2) + 0.0)
 
 
 # -- after-action review ---------------------------------------------------------------------
 
 
-def _criteria_of(inject: Inject) -> set[str]:
-    related = {"detection"}
-    if inject.must_escalate_to:
-        related |= {"triage", "escalation"}
-    if {"reply", "dm", "holding_statement"} & set(inject.expected_actions):
-        related |= {"response", "quality"}
-    if "memo" in inject.expected_actions:
-        related.add("internal")
-    return related
-
-
-def _rating(percentage: float) -> str:
-    return next((r for floor, r in THRESHOLDS if percentage >= floor), "U")
-
-
-def suggest(team_debrief: Mapping[str, Any], scenario: Scenario) -> dict[str, str]:
-    """A suggested P/S/M/U rating per objective, from the team's (overridden) score.
-
-    An objective is tested by the injects whose `objective` names it. Each inject points to
-    the criteria it exercises: detection always; triage and escalation if it must be
-    escalated; response time and reply quality if it expects a reply, a DM or a holding
-    statement; internal communication if it expects a memo. The objective's percentage is
-    the points over the maximum of those criteria together; an objective no inject tests
-    takes the team's overall percentage. At least 85 % is P, 65 % S, 40 % M, below that U.
-    """
-    criteria = {c["id"]: c for c in team_debrief["score"]["criteria"]}
-    total = team_debrief["score"]["total"]
-    overall = 100.0 * total / team_debrief["score"]["max"] if team_debrief["score"]["max"] else 0
-    out = {}
-    for objective in scenario.objectives:
-        related: set[str] = set()
-        for inject in scenario.injects:
-            if inject.objective == objective.id:
-                related |= _criteria_of(inject)
-        chosen = [criteria[c] for c in sorted(related) if c in criteria]
-        most = sum(c["max"] for c in chosen)
-        share = 100.0 * sum(c["points"] for c in chosen) / most if most else overall
-        out[objective.id] = _rating(share)
-    return out
+def suggest(team_debrief: TeamDebrief) -> dict[str, str]:
+    """The suggested P/S/M/U rating per objective: the engine's (scoring.suggest), from what
+    the injects that test each objective expected and what the team did about them. It
+    reads neither the facilitator's ratings nor the overrides, so saving them moves nothing."""
+    return {oid: s.rating for oid, s in team_debrief.score.suggestions.items()}
 
 
 def _objectives(team: Team) -> set[str]:
@@ -242,49 +217,39 @@ def ratings_of(team: Team) -> dict[str, AarRating]:
 # -- the debrief, decorated ------------------------------------------------------------------
 
 
-def reviewed(session: DrillSession) -> dict[str, Any]:
-    """The session debrief as facilitators made it: overrides applied, each team's AAR."""
+def reviewed(session: DrillSession, lang: str | None = None) -> SessionDebrief:
+    """The session debrief as facilitators made it: overrides applied, each team's AAR; its
+    words in `lang` (the page's), the session's language by default."""
     from .debrief import session_debrief
 
-    return decorate(session, session_debrief(session))
+    return decorate(session, session_debrief(session, lang), lang)
 
 
-def decorate(session: DrillSession, debrief: Mapping[str, Any]) -> dict[str, Any]:
-    """The session debrief with overrides applied (scores and ranking) and each team's AAR:
-    `aar` = {"ratings": {objective: {title, suggested, rating, note}}, "items": [...]}."""
+def decorate(
+    session: DrillSession, debrief: SessionDebrief, lang: str | None = None
+) -> SessionDebrief:
+    """The session debrief with overrides applied (scores and ranking) and each team's AAR."""
+    teams = tuple(review(session, data, lang) for data in debrief.teams)
+    return replace(debrief, teams=teams, ranking=ranking(teams))
+
+
+def review(session: DrillSession, data: TeamDebrief, lang: str | None = None) -> TeamDebrief:
+    """One team's debrief with its overrides applied and its after-action review."""
+    lang = lang or session.lang
     scenario = svc.scenario_of(session)
-    teams = []
-    for data in debrief["teams"]:
-        team = svc.team_of(session, data["team"]["id"])
-        data = {**data, "score": apply_overrides(data["score"], overrides_for(team))}
-        suggested = suggest(data, scenario)
-        rated = ratings_of(team)
-        data["aar"] = {
-            "ratings": {
-                o.id: {
-                    "title": o.title(session.lang),
-                    "suggested": suggested[o.id],
-                    "rating": rated[o.id].rating if o.id in rated else None,
-                    "note": rated[o.id].note if o.id in rated else "",
-                }
-                for o in scenario.objectives
-            },
-            "items": [
-                {"id": i.id, "kind": i.kind, "text": i.text, "owner": i.owner, "due": i.due}
-                for i in items_of(team)
-            ],
-        }
-        teams.append(data)
-    ranking = sorted(teams, key=lambda d: -d["score"]["total"])
-    return {
-        **debrief,
-        "teams": teams,
-        "ranking": [
-            {
-                "team": d["team"],
-                "total": d["score"]["total"],
-                "criteria": {c["id"]: c["points"] for c in d["score"]["criteria"]},
-            }
-            for d in ranking
-        ],
-    }
+    team = svc.team_of(session, data.team.id)
+    data = replace(data, score=apply_overrides(data.score, overrides_for(team)))
+    rated = ratings_of(team)
+    ratings = {}
+    for o in scenario.objectives:
+        suggestion = data.score.suggestions[o.id]
+        ratings[o.id] = RatingView(
+            title=o.title(lang),
+            suggested=suggestion.rating,
+            percent=suggestion.percent,
+            because=suggestion.because,
+            rating=rated[o.id].rating if o.id in rated else None,
+            note=rated[o.id].note if o.id in rated else "",
+        )
+    items = tuple(ItemView(i.id, i.kind, i.text, i.owner, i.due) for i in items_of(team))
+    return replace(data, aar=AarView(ratings, items))

@@ -7,6 +7,8 @@ is XML-escaped (team names are user text). Same data, same bytes.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
@@ -27,6 +29,44 @@ PALETTE = (
     "#0369a1",
     "#b45309",
 )
+# a team named after a colour is drawn in it, in French or English ("Rouge", "Blue team")
+NAMED = {
+    "#c0281b": ("rouge", "rouges", "red"),
+    "#1d4f9c": ("bleu", "bleue", "bleus", "bleues", "blue"),
+    "#1e7b34": ("vert", "verte", "verts", "vertes", "green"),
+    "#c2620a": ("orange", "oranges"),
+    "#a88a00": ("jaune", "jaunes", "yellow", "gold", "or"),
+    "#6b3fa0": ("violet", "violette", "violets", "violettes", "purple", "mauve"),
+    "#c0407a": ("rose", "roses", "pink"),
+    "#1f2937": ("noir", "noire", "noirs", "noires", "black"),
+    "#6b7280": ("gris", "grise", "grises", "grey", "gray", "silver", "argent"),
+    "#7a4a1e": ("marron", "brun", "brune", "brown"),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def named_colour(name: str) -> str | None:
+    """The colour a team's name says, if it says one."""
+    words = [
+        unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode().lower()
+        for w in _WORD.findall(name)
+    ]
+    return next((c for w in words for c, names in NAMED.items() if w in names), None)
+
+
+def team_colours(names: Sequence[str]) -> list[str]:
+    """Each team's colour: its name's colour, else the next palette colour no other team of
+    the session has. The same names in the same order, the same colours, everywhere."""
+    named = [named_colour(n) for n in names]
+    free = [c for c in PALETTE if c not in named]
+    out = []
+    for colour in named:
+        if colour is None:
+            colour = free.pop(0) if free else PALETTE[len(out) % len(PALETTE)]
+        out.append(colour)
+    return out
+
+
 NICE = (1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 240, 360, 600)
 
 
@@ -51,6 +91,12 @@ def _fit(text: str, size: float, room: float) -> str:
         return text
     keep = max(1, int(room / (size * 0.6)) - 1)
     return text[:keep] + "…"
+
+
+def _dec(value: float, lang: str) -> str:
+    """One decimal, with a decimal comma in French."""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def _step(top: float, ticks: int = 5) -> int:
@@ -226,14 +272,17 @@ def timeline_svg(
     for inject in injects:  # injects: flags above the plot
         x = px(inject["t"] / 60)
         body.append(
-            f'<g class="inject"><title>{_x(inject.get("id", ""))}</title>'
+            f'<g class="inject"><title>{_x(inject.get("label") or inject.get("id", ""))}</title>'
             f'<line x1="{_n(x)}" y1="{_n(top_band - 4)}" x2="{_n(x)}" y2="{_n(top_band + plot_h)}" '
             f'stroke="{ORANGE}" stroke-width="0.8" stroke-opacity="0.5"/>'
             f"{_flag(x, 6)}</g>"
         )
     for action in actions:  # the team's actions: triangles just above the plot
         x = px(action["t"] / 60)
-        text = f"{action.get('type', '')} · {action.get('by', '')}"
+        by = action.get("by", "")
+        if action.get("approved_by"):
+            by = f"{by} ✓ {action['approved_by']}"
+        text = f"{action.get('type', '')} · {by}"
         body.append(
             f'<polygon class="action" points="{_triangle(x, top_band - 8)}" fill="{GREEN}" '
             f'fill-opacity="0.85"><title>{_x(text)}</title></polygon>'
@@ -247,12 +296,13 @@ def criteria_svg(
     labels: Mapping[str, str],
     width: float = 720,
     columns: int = 2,
+    lang: str = "en",
 ) -> str:
     """Teams compared on each criterion: one panel per criterion, one bar per team (its share
     of the criterion's points), each bar named. Readable with ten teams.
 
-    `teams`: [{"name", "criteria": [{"label", "points", "max"}]}], criteria in the same order
-    for every team. `labels`: title (translated).
+    `teams`: [{"name", "colour", "criteria": [{"label", "points", "max"}]}], criteria in the
+    same order for every team. `labels`: title (translated).
     """
     criteria = [c["label"] for c in teams[0]["criteria"]] if teams else []
     if not criteria:
@@ -283,7 +333,7 @@ def criteria_svg(
             c = team["criteria"][k]
             share = max(0.0, min(1.0, c["points"] / c["max"])) if c["max"] else 0.0
             y = head + i * row
-            colour = PALETTE[i % len(PALETTE)]
+            colour = team.get("colour") or PALETTE[i % len(PALETTE)]
             body.append(
                 f'<text x="{_n(name_w - 4)}" y="{_n(y + 10)}" text-anchor="end" font-size="9.5">'
                 f"{_x(_fit(team['name'], 9.5, name_w - 6))}</text>"
@@ -292,7 +342,7 @@ def criteria_svg(
                 f'<rect x="{_n(name_w)}" y="{_n(y + 2)}" width="{_n(bar_w * share)}" '
                 f'height="{_n(row - 4)}" fill="{colour}"><title>{_x(team["name"])}</title></rect>'
                 f'<text x="{_n(name_w + bar_w + 6)}" y="{_n(y + 10)}" font-size="9.5" '
-                f'fill="#16202e">{c["points"]:.1f}/{c["max"]:g}</text>'
+                f'fill="#16202e">{_dec(c["points"], lang)}/{c["max"]:g}</text>'
             )
         body.append("</g>")
     return _svg(width, height, labels.get("title", ""), body)

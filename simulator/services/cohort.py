@@ -30,8 +30,9 @@ from ..extensions import db
 from ..models import DrillSession, ScoreOverride, Team, TeamScore, Trainer
 from . import aar
 from . import debrief as debriefs
+from .views import CriterionView, ScoreView
 
-VERSION = 1  # of the stored scores: bump it when scoring changes
+VERSION = 2  # of the stored scores: bump it when scoring changes
 COMPUTE_PER_VIEW = 60  # teams scored at most while rendering one page (app config overrides)
 EPSILON = 0.005  # totals are rounded to 0.01: closer than this is a tie
 
@@ -197,7 +198,18 @@ def _label(criterion: dict[str, Any], lang: str) -> str:
 
 
 def _row(session, team, score: TeamScore, overrides, version: dict) -> dict[str, Any]:
-    view = aar.apply_overrides({"total": score.total, "criteria": score.criteria}, overrides)
+    stored = ScoreView(
+        total=score.total,
+        max=score.max,
+        containment=score.containment,
+        people={},
+        criteria=tuple(
+            CriterionView(c["id"], c["id"], c["points"], c["max"], ()) for c in score.criteria
+        ),
+        suggestions={},
+    )
+    view = aar.apply_overrides(stored, overrides)
+    labels = {c["id"]: c.get("label") or {} for c in score.criteria}
     return {
         "team": {"id": team.id, "name": team.name},
         "session": {
@@ -208,18 +220,18 @@ def _row(session, team, score: TeamScore, overrides, version: dict) -> dict[str,
             "ended": session.status == "ended",
         },
         "version": version["number"],
-        "total": view["total"],
+        "total": view.total,
         "engine_total": score.total,
-        "overridden": any("override" in c for c in view["criteria"]),
+        "overridden": any(c.override is not None for c in view.criteria),
         "containment": score.containment,
         "criteria": {
-            c["id"]: {
-                "points": c["points"],
-                "max": c["max"],
-                "original": c.get("original"),
-                "label": c.get("label") or {},
+            c.id: {
+                "points": c.points,
+                "max": c.max,
+                "original": c.original,
+                "label": labels[c.id],
             }
-            for c in view["criteria"]
+            for c in view.criteria
         },
     }
 

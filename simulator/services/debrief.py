@@ -19,12 +19,13 @@ from sqlalchemy import select
 from ..engine.actions import Action
 from ..engine.clock import clock_text
 from ..engine.rubric import assess
-from ..engine.scoring import Score, score
+from ..engine.scoring import Credit, Score, excerpt, score
 from ..engine.storm import Author, Post, Storm, thread_of
 from ..engine.tally import Tally
 from ..extensions import db
 from ..models import ActionRecord, DrillSession, PostRecord, Team
 from . import actions as acts
+from . import charts, views
 from . import sessions as svc
 
 CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -134,64 +135,103 @@ def team_score(session: DrillSession, team: Team) -> tuple[Score, Tally, list[Ac
     return _score(session, played, unanswered, records), played, records
 
 
+def credits(records: Iterable[ActionRecord]) -> dict[str, Credit]:
+    """Who did each action (by the engine's key): a reply released on approval was written
+    by the draft's author and approved by the one who published it."""
+    by_id = {r.id: r for r in records}
+    out = {}
+    for r in by_id.values():
+        draft = by_id.get(r.draft_id) if r.draft_id and r.type not in DECISIONS else None
+        if draft is not None and draft.participant_id != r.participant_id:
+            out[f"p{r.id}"] = Credit(draft.participant.name, r.participant.name)
+        else:
+            out[f"p{r.id}"] = Credit(r.participant.name)
+    return out
+
+
+DECISIONS = ("approve", "reject")
+
+
 def _score(
     session: DrillSession, played: Tally, unanswered: Tally, records: list[ActionRecord]
 ) -> Score:
-    authors = {f"p{r.id}": r.participant.name for r in records}
     return score(
         svc.scenario_of(session),
         played,
         _engine_actions(records),
         unanswered,
         session.lang,
-        authors,
+        credits(records),
     )
 
 
-def score_view(result: Score, lang: str) -> dict[str, Any]:
-    return {
-        "total": result.total,
-        "max": result.max,
-        "containment": result.containment,
-        "people": dict(result.people),
-        "criteria": [
-            {
-                "id": c.id,
-                "label": c.label(lang),
-                "points": c.points,
-                "max": c.max,
-                "reasons": [
-                    {"text": r.text(lang), "points": r.points, "evidence": list(r.evidence)}
-                    for r in c.reasons
-                ],
-            }
+def score_view(result: Score, lang: str) -> views.ScoreView:
+    """The engine's score in one language (criterion names come from the registry's two)."""
+    return views.ScoreView(
+        total=result.total,
+        max=result.max,
+        containment=result.containment,
+        people=dict(result.people),
+        criteria=tuple(
+            views.CriterionView(
+                id=c.id,
+                label=c.label(lang),
+                points=c.points,
+                max=c.max,
+                reasons=tuple(
+                    views.ReasonView(r.text(lang), r.points, tuple(r.evidence)) for r in c.reasons
+                ),
+            )
             for c in result.criteria
-        ],
-    }
+        ),
+        suggestions={
+            s.objective: views.SuggestionView(
+                s.rating, s.percent, tuple(b(lang) for b in s.because)
+            )
+            for s in result.suggestions
+        },
+    )
 
 
-def _timeline(played: Tally, unanswered: Tally, records, scenario) -> dict[str, Any]:
+def _first_words(scenario, inject_id: str, lang: str) -> str:
+    inject = next((i for i in scenario.injects if i.id == inject_id), None)
+    return excerpt(inject.text(lang)) if inject is not None else inject_id
+
+
+def _credited(records: list[ActionRecord]) -> dict[int, tuple[str, str | None]]:
+    """Each action's author and approver, by record id."""
+    found = credits(records)
+    return {r.id: (found[f"p{r.id}"].author, found[f"p{r.id}"].approver) for r in records}
+
+
+def _timeline(played: Tally, unanswered: Tally, records, scenario, lang) -> views.TimelineView:
     minutes = max(len(played.volume), len(unanswered.volume), 1)
     volume, negative = played.series(minutes)
-    return {
-        "minutes": list(range(minutes)),
-        "volume": volume,
-        "negative": negative,
-        "unanswered_negative": unanswered.series(minutes)[1],
-        "actions": [
-            {"t": round(r.sim_t, 3), "type": r.type, "by": r.participant.name}
+    who = _credited(records)
+    return views.TimelineView(
+        minutes=tuple(range(minutes)),
+        volume=tuple(volume),
+        negative=tuple(negative),
+        unanswered_negative=tuple(unanswered.series(minutes)[1]),
+        actions=tuple(
+            views.ActionMark(round(r.sim_t, 3), r.type, *who[r.id])
             for r in records
-            if r.type not in ("chat", "approve", "reject") and r.status != "draft"
-        ],
-        "injects": [{"t": p.t, "id": p.inject} for p in played.injects],
-        "phases": [
-            {"start": ph.start, "title": ph.title.fr, "title_en": ph.title.en}
-            for ph in scenario.phases
-        ],
-    }
+            if r.type not in ("chat", *DECISIONS)
+            and r.status != "draft"
+            and not (r.status in ("approved", "rejected") and r.type in acts.PUBLIC)
+        ),
+        injects=tuple(
+            views.InjectMark(p.t, p.inject, _first_words(scenario, p.inject, lang))
+            for p in played.injects
+        ),
+        phases=tuple(
+            views.PhaseMark(ph.start, ph.title(lang), ph.title.en) for ph in scenario.phases
+        ),
+    )
 
 
-def _inject_table(scenario, played: Tally, records) -> list[dict[str, Any]]:
+def _inject_table(scenario, played: Tally, records, lang) -> tuple[views.InjectRow, ...]:
+    roles = {r.id: r.title(lang) for r in scenario.roles}
     rows = []
     for p in played.injects:
         inject = next((i for i in scenario.injects if i.id == p.inject), None)
@@ -205,111 +245,107 @@ def _inject_table(scenario, played: Tally, records) -> list[dict[str, Any]]:
         deadline = p.t + inject.deadline if inject.deadline is not None else None
         expects_answer = bool({"reply", "dm", "holding_statement"} & set(inject.expected_actions))
         rows.append(
-            {
-                "inject": inject.id,
-                "post": p.id,
-                "text": p.text,
-                "appeared": p.t,
-                "first_seen": seen,
-                "must_escalate_to": inject.must_escalate_to,
-                "escalated": [
-                    {"role": r.role, "t": r.sim_t, "severity": r.severity} for r in escalations
-                ],
-                "answered": answered,
-                "deadline": deadline,
-                "expects_answer": expects_answer,
-                "on_time": (deadline is None or answered <= deadline)
-                if answered is not None
-                else None,
-            }
+            views.InjectRow(
+                inject=inject.id,
+                label=excerpt(inject.text(lang)),
+                post=p.id,
+                text=p.text,
+                appeared=p.t,
+                first_seen=seen,
+                must_escalate_to=inject.must_escalate_to,
+                escalated=tuple(
+                    views.Escalated(r.role, _title(roles, r.role), r.sim_t, r.severity)
+                    for r in escalations
+                ),
+                answered=answered,
+                deadline=deadline,
+                expects_answer=expects_answer,
+                on_time=None if answered is None else (deadline is None or answered <= deadline),
+            )
         )
-    return rows
+    return tuple(rows)
 
 
-def _replies(scenario, records, lang) -> list[dict[str, Any]]:
+def _replies(scenario, records, lang) -> tuple[views.ReplyView, ...]:
     out = []
+    who = _credited(records)
     for r in records:
         if r.type not in ("reply", "dm", "holding_statement") or r.status == "approved":
             continue
         verdict = assess(scenario.rubric, r.text, lang)
         out.append(
-            {
-                "id": r.id,
-                "t": r.sim_t,
-                "type": r.type,
-                "status": r.status,
-                "by": r.participant.name,
-                "target": r.target,
-                "text": r.text,
-                "verdict": verdict.verdict,
-                "hits": [
-                    {"start": h.start, "end": h.end, "element": h.element, "forbidden": False}
-                    for h in verdict.required
-                ]
-                + [
-                    {"start": h.start, "end": h.end, "element": h.element, "forbidden": True}
-                    for h in verdict.forbidden
-                ],
-            }
+            views.ReplyView(
+                id=r.id,
+                t=r.sim_t,
+                type=r.type,
+                status=r.status,
+                by=who[r.id][0],
+                approved_by=who[r.id][1],
+                target=r.target,
+                text=r.text,
+                verdict=verdict.verdict,
+                hits=tuple(views.Hit(h.start, h.end, h.element, False) for h in verdict.required)
+                + tuple(views.Hit(h.start, h.end, h.element, True) for h in verdict.forbidden),
+            )
         )
-    return out
+    return tuple(out)
 
 
-def team_debrief(session: DrillSession, team: Team) -> dict[str, Any]:
+def colour_of(session: DrillSession, team: Team) -> str:
+    """The team's colour in every chart: see charts.team_colours."""
+    teams = list(session.teams)
+    colours = charts.team_colours([t.name for t in teams])
+    return next((c for t, c in zip(teams, colours, strict=True) if t.id == team.id), colours[0])
+
+
+def _title(roles: dict[str, str], role: str | None) -> str:
+    return roles.get(role or "", role or "")
+
+
+def _lines(records: list[ActionRecord], kind: str) -> tuple[views.Line, ...]:
+    return tuple(views.Line(r.sim_t, r.participant.name, r.text) for r in records if r.type == kind)
+
+
+def team_debrief(session: DrillSession, team: Team, lang: str | None = None) -> views.TeamDebrief:
+    """One team's debrief, its words in `lang` (the page's; the session's by default)."""
+    lang = lang or session.lang
     scenario = svc.scenario_of(session)
     played, unanswered = tallies(session, team)
     records = team_actions(team)
     result = _score(session, played, unanswered, records)
-    people: dict[str, dict[str, Any]] = {}
+    counts: dict[str, list] = {}
     for r in records:
-        person = people.setdefault(
-            r.participant.name, {"role": r.participant.role, "actions": 0, "points": 0.0}
-        )
-        person["actions"] += 1
-    for name, points in result.people.items():
-        people.setdefault(name, {"role": None, "actions": 0, "points": 0.0})["points"] = points
-    return {
-        "team": {"id": team.id, "name": team.name},
-        "score": score_view(result, session.lang),
-        "timeline": _timeline(played, unanswered, records, scenario),
-        "injects": _inject_table(scenario, played, records),
-        "replies": _replies(scenario, records, session.lang),
-        "chat": [
-            {"t": r.sim_t, "by": r.participant.name, "text": r.text}
-            for r in records
-            if r.type == "chat"
-        ],
-        "memos": [
-            {"t": r.sim_t, "by": r.participant.name, "text": r.text}
-            for r in records
-            if r.type == "memo"
-        ],
-        "people": people,
-        "posts": played.posts,
+        person = counts.setdefault(r.participant.name, [r.participant.role, 0, 0])
+        person[1] += 1
+        person[2] += r.type == "approve"
+    for name in result.people:
+        counts.setdefault(name, [None, 0, 0])
+    people = {
+        name: views.PersonView(role, n, result.people.get(name, 0.0), approved)
+        for name, (role, n, approved) in counts.items()
     }
+    return views.TeamDebrief(
+        team=views.TeamRef(team.id, team.name, colour_of(session, team)),
+        score=score_view(result, lang),
+        timeline=_timeline(played, unanswered, records, scenario, lang),
+        injects=_inject_table(scenario, played, records, lang),
+        replies=_replies(scenario, records, session.lang),
+        chat=_lines(records, "chat"),
+        memos=_lines(records, "memo"),
+        people=people,
+        posts=played.posts,
+    )
 
 
-def session_debrief(session: DrillSession) -> dict[str, Any]:
-    teams = [team_debrief(session, t) for t in session.teams]
-    ranking = sorted(teams, key=lambda d: -d["score"]["total"])
-    return {
-        "session": {
-            "id": session.id,
-            "name": session.name,
-            "lang": session.lang,
-            "status": session.status,
-            "scenario": session.scenario_slug,
-        },
-        "ranking": [
-            {
-                "team": d["team"],
-                "total": d["score"]["total"],
-                "criteria": {c["id"]: c["points"] for c in d["score"]["criteria"]},
-            }
-            for d in ranking
-        ],
-        "teams": teams,
-    }
+def session_debrief(session: DrillSession, lang: str | None = None) -> views.SessionDebrief:
+    teams = tuple(team_debrief(session, t, lang) for t in session.teams)
+    return views.SessionDebrief(
+        session=views.SessionRef(
+            session.id, session.name, session.lang, session.status, session.scenario_slug
+        ),
+        ranking=views.ranking(teams),
+        teams=teams,
+    )
 
 
 def _cell(value: Any) -> str:
@@ -323,11 +359,24 @@ def session_csv(session: DrillSession) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
-        ["team", "event", "t", "clock", "platform", "kind", "who", "target", "text", "detail"]
+        [
+            "team",
+            "event",
+            "t",
+            "clock",
+            "platform",
+            "kind",
+            "who",
+            "target",
+            "text",
+            "detail",
+            "approved_by",
+        ]
     )
     for team in session.teams:
         result, _, records = team_score(session, team)
         posts = team_posts(team)
+        who = _credited(records)
         events = [
             (
                 p.t,
@@ -355,7 +404,7 @@ def session_csv(session: DrillSession) -> bytes:
                     r.sim_t,
                     "",
                     r.type,
-                    r.participant.name,
+                    who[r.id][0],
                     r.target,
                     r.text,
                     " ".join(
@@ -368,6 +417,7 @@ def session_csv(session: DrillSession) -> bytes:
                         )
                         if x
                     ),
+                    who[r.id][1] or "",
                 ],
             )
             for r in records

@@ -7,7 +7,6 @@ the fork time unchanged, and the changed ones after. Nothing is stored.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from ..engine.scoring import score
 from ..engine.storm import Storm
@@ -15,6 +14,7 @@ from ..engine.tally import Tally
 from ..models import DrillSession, Team
 from . import debrief as debriefs
 from . import sessions as svc
+from . import views
 
 
 class ForkError(ValueError):
@@ -24,8 +24,13 @@ class ForkError(ValueError):
 
 
 def fork(
-    session: DrillSession, team: Team, at: float, drop: set[int], moves: dict[int, float]
-) -> dict[str, Any]:
+    session: DrillSession,
+    team: Team,
+    at: float,
+    drop: set[int],
+    moves: dict[int, float],
+    lang: str | None = None,
+) -> views.ForkView:
     """Compare the team's storm with the one where, from `at` on, actions in `drop` are gone
     and those in `moves` happen at the given simulated time (never before `at`)."""
     scenario = svc.scenario_of(session)
@@ -60,19 +65,17 @@ def fork(
     score_a = score(scenario, played, actual, unanswered, session.lang)
     score_b = score(scenario, forked, what_if, unanswered, session.lang)
     minutes = int(until // 60) + 1
-    return {
-        "at": at,
-        "minutes": list(range(minutes)),
-        "actual": {
-            "score": debriefs.score_view(score_a, session.lang),
-            "negative": played.series(minutes)[1],
-            "posts": played.posts,
-        },
-        "what_if": {
-            "score": debriefs.score_view(score_b, session.lang),
-            "negative": forked.series(minutes)[1],
-            "posts": forked.posts,
-        },
-        "unanswered": unanswered.series(minutes)[1],
-        "changed": {"dropped": sorted(drop), "moved": {str(k): v for k, v in moves.items()}},
-    }
+    lang = lang or session.lang
+    return views.ForkView(
+        at=at,
+        minutes=tuple(range(minutes)),
+        actual=views.ForkSide(
+            debriefs.score_view(score_a, lang), tuple(played.series(minutes)[1]), played.posts
+        ),
+        what_if=views.ForkSide(
+            debriefs.score_view(score_b, lang), tuple(forked.series(minutes)[1]), forked.posts
+        ),
+        unanswered=tuple(unanswered.series(minutes)[1]),
+        dropped=tuple(sorted(drop)),
+        moved={str(k): v for k, v in moves.items()},
+    )

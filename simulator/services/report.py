@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ..models import DrillSession
 from . import aar, charts
 from . import sessions as svc
+from .views import plain
 
 PANGO = "libpango-1.0-0 libpangoft2-1.0-0"
 
@@ -65,11 +66,17 @@ def _context(session: DrillSession, internal: bool) -> dict[str, Any]:
     scenario = svc.scenario_of(session)
     labels = chart_labels()
     # Markup: charts escapes every text it draws (team names, labels, action authors)
-    for team in data["teams"]:
-        team["timeline_svg"] = Markup(charts.timeline_svg(team["timeline"], labels, session.lang))
+    timelines = {
+        t.team.id: Markup(charts.timeline_svg(plain(t.timeline), labels, session.lang))
+        for t in data.teams
+    }
     criteria_svg = charts.criteria_svg(
-        [{"name": t["team"]["name"], "criteria": t["score"]["criteria"]} for t in data["teams"]],
+        [
+            {"name": t.team.name, "colour": t.team.colour, "criteria": plain(t.score)["criteria"]}
+            for t in data.teams
+        ],
         {"title": gettext("Criteria per team")},
+        lang=session.lang,
     )
     when = session.started_at or session.created_at
     return {
@@ -80,6 +87,7 @@ def _context(session: DrillSession, internal: bool) -> dict[str, Any]:
         "date": format_date(when, "long") if when else "",
         "roles": {r.id: r.title(session.lang) for r in scenario.roles},
         "criteria_svg": Markup(criteria_svg),
+        "timelines": timelines,
         "internal": internal,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from ..labels import page_lang
 from ..services import debrief as debriefs
 from ..services import sessions as svc
 from ..services.fork import ForkError, fork
@@ -32,7 +33,7 @@ def what_if(session_id: int, team_id: int):
                 for key, value in request.args.items()
                 if key.startswith("move_") and value.strip()
             }
-            result = fork(session, team, at, drop, moves)
+            result = fork(session, team, at, drop, moves, page_lang())
         except (ValueError, OverflowError) as exc:
             error = exc.message if isinstance(exc, ForkError) else str(exc)
     return render_template(

@@ -22,6 +22,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..extensions import socketio
+from ..labels import page_lang
 from ..runner import PLAY, session_room
 from ..services import aar, sharing
 from ..services import debrief as debriefs
@@ -66,7 +67,7 @@ def debrief(token: str):
         render_template(
             "debrief/shared.html",
             drill=session,
-            debrief=aar.reviewed(session),
+            debrief=aar.reviewed(session, page_lang()),
             scenario=svc.scenario_of(session),
             pdf=url_for("report.shared_pdf", token=token),
         )
@@ -80,7 +81,7 @@ def debrief(token: str):
 def _own_team(drill, team):
     """A team's debrief with the facilitator's corrections, as the trainer's page shows it
     (the after-action review itself is not shown: the hot wash comes before it)."""
-    return aar.decorate(drill, {"teams": [debriefs.team_debrief(drill, team)]})["teams"][0]
+    return aar.review(drill, debriefs.team_debrief(drill, team, page_lang()), page_lang())
 
 
 @bp.get("/play/debrief")

@@ -22,7 +22,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..labels import inject_labels
+from ..labels import inject_labels, page_lang
 from ..services import scenarios as library
 from ..services import sessions as svc
 from .forms_drill import NewSessionForm
@@ -195,7 +195,7 @@ def debrief(session_id: int):
     return render_template(
         "trainer/debrief.html",
         session=session,
-        debrief=aar.reviewed(session),
+        debrief=aar.reviewed(session, page_lang()),
         scenario=svc.scenario_of(session),
     )
 

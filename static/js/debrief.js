@@ -2,8 +2,7 @@
 
 const data = JSON.parse(document.getElementById("debrief-data").textContent);
 const i18n = data.i18n;
-const palette = ["#1d4f9c", "#c0281b", "#1e7b34", "#a35c00", "#6b3fa0", "#0f766e", "#9d174d",
-  "#4a5260", "#5f7d0b", "#7a0a0a", "#0369a1", "#b45309"];
+// each team in its own colour, chosen on the server (a team named Red is red): data.colours
 
 if (window.Chart && data.criteria.length) {
   new window.Chart(document.getElementById("criteria-chart"), {
@@ -11,7 +10,7 @@ if (window.Chart && data.criteria.length) {
     data: {
       labels: data.criteria,
       datasets: data.points.map((criteria, i) => ({
-        label: data.names[i], backgroundColor: palette[i % palette.length],
+        label: data.names[i], backgroundColor: data.colours[i],
         data: criteria.map((c) => (100 * c.points) / c.max),
       })),
     },
@@ -39,8 +38,12 @@ for (const canvas of document.querySelectorAll("[data-timeline]")) {
       animation: false, maintainAspectRatio: false, parsing: true,
       scales: { x: { type: "linear", title: { display: true, text: "min" } }, y: { beginAtZero: true } },
       plugins: { tooltip: { callbacks: { label: (ctx) => {
-        if (ctx.dataset.label === i18n.actions) { const a = t.actions[ctx.dataIndex]; return `${a.type} · ${a.by}`; }
-        if (ctx.dataset.label === i18n.injects) return t.injects[ctx.dataIndex].id;
+        if (ctx.dataset.label === i18n.actions) {
+          const a = t.actions[ctx.dataIndex];
+          const by = a.approved_by ? `${a.by} (${i18n.approved_by.replace("%(name)s", a.approved_by)})` : a.by;
+          return `${a.type} · ${by}`;
+        }
+        if (ctx.dataset.label === i18n.injects) return t.injects[ctx.dataIndex].label;
         return `${ctx.dataset.label}: ${ctx.formattedValue}`;
       } } } },
     },

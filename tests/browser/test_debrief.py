@@ -31,6 +31,12 @@ def test_debrief_share_link_and_hot_wash(browser, base_url, trainer_page, live_d
     # the trainer's debrief: the ranking, and why a team scored
     trainer.goto(f"/trainer/{session_id}/debrief")
     expect(trainer.locator(".ranking tbody tr")).to_have_count(2)
+    # each team drawn in its name's colour, whatever its rank (Rouge red, Bleu blue)
+    colours = trainer.evaluate(
+        "Object.fromEntries(window.Chart.getChart('criteria-chart').data.datasets"
+        ".map((d) => [d.label, d.backgroundColor]))"
+    )
+    assert colours == {"Rouge": "#c0281b", "Bleu": "#1d4f9c"}
     red = trainer.locator(f"#team-{teams['Rouge']}")
     internal = red.locator("details.criterion").filter(has_text="Communication interne")
     internal.locator("summary").click()

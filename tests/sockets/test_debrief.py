@@ -6,6 +6,7 @@ import io
 from simulator.extensions import db
 from simulator.models import DrillSession
 from simulator.services import debrief as debriefs
+from simulator.services.views import plain
 
 from .conftest import login, stranger
 from .test_actions import GOOD, act
@@ -34,7 +35,7 @@ def test_the_debrief_ranks_teams_and_explains_scores(app, running, runner):
     play(app, running, runner)
     with app.app_context():
         session = db.session.get(DrillSession, running["drill"]["id"])
-        data = debriefs.session_debrief(session)
+        data = plain(debriefs.session_debrief(session))
     red, blue = data["teams"]
     assert [r["team"]["name"] for r in data["ranking"]] == ["Red", "Blue"]
     assert red["score"]["total"] > blue["score"]["total"]
@@ -92,3 +93,42 @@ def test_an_ended_session_is_deleted_with_everything_it_recorded(app, running, r
         assert db.session.query(PostRecord).count() == 0
         assert db.session.query(ShareLink).count() == 0
         assert db.session.get(DrillSession, running["drill"]["id"]) is None
+
+
+def test_an_approved_reply_is_credited_to_its_author_and_its_approver(app, running, runner):
+    """Ana (community manager) wrote the reply, Cléo (comms director) approved it: the
+    debrief shows Ana as its author and Cléo as approver, in the replies, the timeline, the
+    people, the CSV and the API, and both earn points for it (Ana most: she wrote it)."""
+    red, director = running["red"], running["director"]
+    draft = act(red, key="d1", type="reply", target="i-first-complaint", text=GOOD)
+    assert act(director, key="a1", type="approve", draft=draft["action"]["id"])["ok"]
+    tick(app, runner, running["drill"]["id"], 30)
+    control(running["trainer"], session=running["drill"]["id"], action="end")
+    with app.app_context():
+        session = db.session.get(DrillSession, running["drill"]["id"])
+        data = plain(debriefs.session_debrief(session))
+    red_team = data["teams"][0]
+    (reply,) = red_team["replies"]
+    assert (reply["by"], reply["approved_by"]) == ("Ana", "Cléo")
+    (mark,) = [a for a in red_team["timeline"]["actions"] if a["type"] == "reply"]
+    assert (mark["by"], mark["approved_by"]) == ("Ana", "Cléo")
+    people = red_team["people"]
+    assert people["Ana"]["points"] > people["Cléo"]["points"] > 0
+    assert people["Cléo"]["approved"] == 1
+    quality = next(c for c in red_team["score"]["criteria"] if c["id"] == "quality")
+    assert quality["points"] > 0 and people["Ana"]["points"] >= quality["points"]
+
+    client = app.test_client()
+    login(client, session.trainer_id)
+    sid = running["drill"]["id"]
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/trainer/{sid}/debrief.csv").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    column = rows[0].index("approved_by")
+    published = [r for r in rows if r[1] == "action" and r[5] == "reply" and "done" in r[9]]
+    assert [(r[6], r[column]) for r in published] == [("Ana", "Cléo")]
+    page = client.get(f"/trainer/{sid}/debrief").get_data(as_text=True)
+    assert "Ana · validation : Cléo" in page

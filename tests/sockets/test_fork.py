@@ -24,10 +24,10 @@ def test_dropping_every_action_gives_the_unanswered_storm(app, running, runner):
         session = db.session.get(DrillSession, running["drill"]["id"])
         team = session.teams[0]
         result = fork(session, team, 0.0, set(ids), {})
-        assert result["what_if"]["negative"] == result["unanswered"]
-        assert result["actual"]["negative"] != result["unanswered"]
+        assert result.what_if.negative == result.unanswered
+        assert result.actual.negative != result.unanswered
         nothing = fork(session, team, 0.0, set(), {})  # changing nothing changes nothing
-        assert nothing["what_if"] == nothing["actual"]
+        assert nothing.what_if == nothing.actual
 
 
 def test_moving_the_reply_later_changes_the_storm_after_it(app, running, runner):
@@ -38,8 +38,8 @@ def test_moving_the_reply_later_changes_the_storm_after_it(app, running, runner)
         reply = db.session.query(ActionRecord).filter_by(type="reply", engine=True).one()
         later = fork(session, team, reply.applied_t, set(), {reply.id: reply.applied_t + 900})
         minute = int(reply.applied_t // 60)
-        assert later["what_if"]["negative"][:minute] == later["actual"]["negative"][:minute]
-        assert later["what_if"]["score"]["total"] <= later["actual"]["score"]["total"]
+        assert later.what_if.negative[:minute] == later.actual.negative[:minute]
+        assert later.what_if.score.total <= later.actual.score.total
         try:
             fork(session, team, 0.0, {max(ids) + 99}, {})
         except ForkError as exc:

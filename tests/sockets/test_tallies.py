@@ -9,6 +9,7 @@ from simulator.extensions import db
 from simulator.models import DrillSession, PostRecord, Team
 from simulator.services import debrief as debriefs
 from simulator.services import sessions as svc
+from simulator.services.views import plain
 
 from .test_debrief import play
 from .test_drill import control, tick
@@ -59,7 +60,7 @@ def test_a_debrief_reads_the_tallies_and_replays_no_storm(app, running, runner, 
     debriefs._recent.clear()
     monkeypatch.setattr(debriefs, "team_posts", pytest.fail)
     with app.app_context():
-        data = debriefs.session_debrief(db.session.get(DrillSession, running["drill"]["id"]))
+        data = plain(debriefs.session_debrief(db.session.get(DrillSession, running["drill"]["id"])))
     red = data["teams"][0]
     assert red["score"]["total"] > 0 and red["timeline"]["injects"]
 
@@ -69,7 +70,7 @@ def test_a_session_without_tallies_gets_them_computed_once(app, running, runner,
     sid = running["drill"]["id"]
     with app.app_context():
         session = db.session.get(DrillSession, sid)
-        first = debriefs.session_debrief(session)
+        first = plain(debriefs.session_debrief(session))
         for team in session.teams:  # as a session recorded before tallies existed
             team.played = team.unanswered = None
         db.session.commit()
@@ -79,13 +80,13 @@ def test_a_session_without_tallies_gets_them_computed_once(app, running, runner,
         monkeypatch.setattr(
             debriefs, "unanswered_storm", lambda s, t: replays.append(t.id) or storm(s, t)
         )
-        again = debriefs.session_debrief(db.session.get(DrillSession, sid))
+        again = plain(debriefs.session_debrief(db.session.get(DrillSession, sid)))
         assert again == first and len(replays) == 1  # both teams got the same controls
         for team in db.session.get(DrillSession, sid).teams:
             played, alone = expected(session, team)
             assert Tally.from_json(team.played) == played
             assert Tally.from_json(team.unanswered) == alone
-        debriefs.session_debrief(db.session.get(DrillSession, sid))
+        plain(debriefs.session_debrief(db.session.get(DrillSession, sid)))
         assert len(replays) == 1
 
 
@@ -115,5 +116,5 @@ def test_a_running_sessions_debrief_uses_the_runners_last_save(app, running, run
     monkeypatch.setattr(debriefs, "team_posts", pytest.fail)
     debriefs._recent.clear()
     with app.app_context():
-        data = debriefs.session_debrief(db.session.get(DrillSession, sid))
+        data = plain(debriefs.session_debrief(db.session.get(DrillSession, sid)))
     assert [t["team"]["name"] for t in data["teams"]] == ["Red", "Blue"]

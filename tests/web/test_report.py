@@ -323,3 +323,35 @@ def test_the_criteria_chart_names_every_team_and_escapes_them():
     assert any(t.startswith("Détection") for t in texts) and "3.0/15" in texts
     assert len(root.findall(f".//{SVG}g[@class='criterion']")) == 2
     assert ET.fromstring(charts.criteria_svg([], {"title": "x"})) is not None
+
+
+@pytest.mark.parametrize(
+    ("names", "colours"),
+    [
+        (["Rouge", "Bleue"], ["#c0281b", "#1d4f9c"]),
+        (["Bleue", "Rouge"], ["#1d4f9c", "#c0281b"]),
+        (["Blue team", "Red team"], ["#1d4f9c", "#c0281b"]),
+        (["Équipe VERTE", "Les Jaunes"], ["#1e7b34", "#a88a00"]),
+        # names that are not colours take the palette, never a colour a named team has
+        (["Alpha", "Rouge", "Bravo"], [charts.PALETTE[0], "#c0281b", charts.PALETTE[2]]),
+        (["Bleu", "Alpha"], ["#1d4f9c", "#c0281b"]),
+    ],
+)
+def test_a_team_is_drawn_in_its_names_colour(names, colours):
+    assert charts.team_colours(names) == colours
+
+
+def test_the_criteria_chart_draws_each_team_in_its_colour_and_french_numbers():
+    criteria = [{"label": "Détection", "points": 0.9, "max": 15}]
+    teams = [
+        {"name": "Bleue", "colour": "#1d4f9c", "criteria": criteria},
+        {"name": "Rouge", "colour": "#c0281b", "criteria": criteria},
+    ]
+    svg = charts.criteria_svg(teams, {"title": "Critères"}, lang="fr")
+    bars = {
+        r.find(f"{SVG}title").text: r.get("fill")
+        for r in ET.fromstring(svg).iter(f"{SVG}rect")
+        if r.find(f"{SVG}title") is not None
+    }
+    assert bars == {"Bleue": "#1d4f9c", "Rouge": "#c0281b"}
+    assert "0,9/15" in _texts(svg)
