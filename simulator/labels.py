@@ -3,7 +3,7 @@ language, simulated times, and a reply's text cut at its rubric hits. Also Jinja
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, get_locale, gettext, ngettext
+from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
 
 from .engine.clock import clock_text
 
@@ -19,6 +19,11 @@ def number(value: float | None, digits: int = 1) -> str:
         return "—"
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
     return format_decimal(round(value, digits) + 0.0, format=pattern)
+
+
+def percent(value: float) -> str:
+    """A percentage (0 to 100) as the page's language writes it: 85 % in French, 85% in English."""
+    return format_percent(value / 100)
 
 
 def signed(value: float, digits: int = 1) -> str:
@@ -142,5 +147,6 @@ JINJA_GLOBALS = {
     "segments": segments,
     "number": number,
     "signed": signed,
+    "percent": percent,
     "points_text": points_text,
 }
