@@ -114,6 +114,8 @@ def test_every_page_runs_under_the_content_security_policy(
     visit(shared, url, ".ranking")
     expect(shared.locator("canvas").first).to_be_visible()
 
+    for path, ready in [("/login", "#password"), (f"/join/{code}", "#name")]:
+        visit(shared, base_url + path, ready)  # a visitor who never logged in
     trainer.click("[data-hotwash] button[type=submit]")
     visit(ana, "/play/debrief", ".debrief-team")
     shoot(shared, "csp-shared")
