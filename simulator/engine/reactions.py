@@ -123,6 +123,19 @@ def _reply(storm: Storm, t: float, action: Action, key: str, out: list[Post]) ->
         storm.brand_post(t, post_id, platform, BRAND_KIND[platform], action.text, target, out)
         storm.responses.setdefault(root, t)
         storm.brand_spoke(t, action.text, "reply")
+    bait = next(
+        (
+            i
+            for i in storm.scenario.injects
+            if i.bait and (root == i.post_id or root.startswith(i.post_id + "-"))
+        ),
+        None,
+    )
+    if bait is not None:
+        if public:
+            storm.feed_bait(t, bait, f"brand-{key}", key)
+        else:
+            storm.starve_bait(root)
     verdict = assess(storm.scenario.rubric, action.text, storm.lang)
     context = {
         "root": root,

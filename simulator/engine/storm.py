@@ -32,7 +32,7 @@ from functools import lru_cache
 from math import ceil, exp, log
 from typing import NamedTuple
 
-from . import reactions
+from . import promises, reactions
 from .actions import Action
 from .authors import LOCALES, Author, _faker, author_pool
 from .grammar import Ctx, Expander, State, compile_alt, finish
@@ -50,6 +50,50 @@ VOLUME_BOUND = 2.0  # root candidates are drawn at this multiple of the phase ra
 # Deleting brand-page criticism younger than this backfires; older comments have been seen
 # and the conversation has moved on (and the engine need not remember the whole run).
 CRITICISM_MEMORY = 45 * 60.0
+BAIT_POSTS = 6  # a fed bait gets 6 to 11 more replies
+BAIT_SPACING = 150.0  # seconds between them, on average
+BAIT_STARVED = 0.3  # a bait answered in private keeps this share of its pending replies
+BAIT_TEXTS = {
+    "back": {
+        "fr": (
+            "Oh, {brand} me répond à moi mais pas à ses clients 😂",
+            "Tiens, le community manager se réveille. Vous répondez aux trolls, pas aux victimes ?",
+            "Merci pour la visibilité {brand} 🤡",
+        ),
+        "en": (
+            "Oh, {brand} answers me but not its customers 😂",
+            "Look, the social media team woke up. You answer trolls, not victims?",
+            "Thanks for the reach {brand} 🤡",
+        ),
+    },
+    "pile": {
+        "fr": (
+            "Sérieux {brand} répond au troll et pas à nous ?",
+            "Capture faite : {brand} qui débat avec {author}.",
+            "Ils ont du temps pour {author} mais pas pour nous. Bravo.",
+        ),
+        "en": (
+            "Seriously {brand} answers the troll and not us?",
+            "Screenshot taken: {brand} arguing with {author}.",
+            "Time for {author} but not for us. Well done.",
+        ),
+    },
+}
+PROMISE_KEPT_CALM = 0.85  # a promise kept thins the whole storm a little
+PROMISE_WAVE_FACTOR = 0.35  # a broken promise adds this share of the background volume
+PROMISE_WAVE_DURATION = 20 * 60.0
+BROKEN_TEXTS = {
+    "fr": (
+        "« {promise} », qu'ils disaient. On attend toujours.",
+        "Ça fait une heure. « {promise} », hein ?",
+        "{brand} avait promis un point {deadline}. Rien.",
+    ),
+    "en": (
+        '"{promise}", they said. Still waiting.',
+        'It\'s been an hour. "{promise}", was it?',
+        "{brand} promised an update {deadline}. Nothing.",
+    ),
+}
 WAVE_CAP = 0.6  # second waves together add at most this share of the background volume
 FOLLOWER_EXPONENT = 0.5  # cascade size grows with followers, damped to stay subcritical
 MAX_CHILDREN_MEAN = 60.0
@@ -272,6 +316,7 @@ class Storm:
         # what this team's world knows (facts, whether the brand has spoken, its promise)
         self.world = State(known=set())
         self.brand_words: list[str] = []  # the brand's public texts, latest last
+        self.promise: promises.Promise | None = None  # the brand's latest time-bound promise
         self._prepare_tables()
         for platform in scenario.platforms:
             segments = self._segments(platform, 0.0, scenario.duration, 1.0)
@@ -327,6 +372,8 @@ class Storm:
                 reactions.on_action(self, t, payload[0], payload[1], out)
             elif payload[0] == "fact":
                 self.world.learn(payload[1])
+            elif payload[0] == "promise":
+                self._promise_due(t, payload[1])
             else:
                 reactions.on_check(self, t, payload)
         self.now = max(self.now, t1)
@@ -389,18 +436,20 @@ class Storm:
         platforms,
         cause: str,
         texts: Sequence[str],
+        capped: bool = True,
     ) -> float:
         """Start a wave of extra posts; returns the share of background volume it adds.
 
         Waves saturate: together they add at most WAVE_CAP times the background, so a team
         that ignores ten injects gets a storm twice as loud, not ten times.
         """
-        self._waves = [(end, f) for end, f in self._waves if end > t]
-        load = sum(f for _, f in self._waves)
-        factor = min(factor, max(0.0, WAVE_CAP - load))
-        if factor <= 0.0:
-            return 0.0
-        self._waves.append((t + duration, factor))
+        if capped:
+            self._waves = [(end, f) for end, f in self._waves if end > t]
+            load = sum(f for _, f in self._waves)
+            factor = min(factor, max(0.0, WAVE_CAP - load))
+            if factor <= 0.0:
+                return 0.0
+            self._waves.append((t + duration, factor))
         for platform in platforms:
             segments = self._segments(
                 platform, t, min(t + duration, self.scenario.duration), factor
@@ -451,9 +500,118 @@ class Storm:
         self.brand_words = [*self.brand_words[-4:], text]
         if how == "holding_statement":
             self.world.set(brand="spoken")
+            if self.world.promise == "pending" and self.promise and t <= self.promise.deadline:
+                self._promise_kept(t)
+        found = promises.find(text, self.lang, t, self.scenario.start_clock)
+        if found is not None:
+            self.promise = found
+            self.world.set(promise="pending")
+            self._push(found.deadline, _CHECK, ("promise", found))
         for fact in self.scenario.facts:
             if fact.action == how:
                 self.world.learn(fact.id)
+
+    def feed_bait(self, t: float, inject, reply_id: str, key: str) -> int:
+        """A public reply to bait: the troll answers back, others pile on, screenshots go round.
+
+        The pile-on joins the bait's thread (ids under the inject's), so the thread grows
+        instead of dying; returns how many posts were scheduled."""
+        rng = Rng(derive(self.seed, "bait", inject.post_id, key))
+        count = BAIT_POSTS + rng.below(BAIT_POSTS)
+        platform = inject.platform if inject.platform in _LINE_PLATFORMS else "microblog"
+        grammar = self.words is not None
+        for j in range(count):
+            back = j % 3 == 0  # every third post is the bait's author answering back
+            texts = (
+                (("{bait_back}",) if back else ("{pile_on}",))
+                if grammar
+                else BAIT_TEXTS["back" if back else "pile"][self.lang]
+            )
+            when = t + 40.0 + BAIT_SPACING * j * (0.5 + rng.random())
+            self.schedule(
+                when,
+                f"{inject.post_id}.b{j}-{key}",
+                platform=platform,
+                persona=inject.persona if back else None,
+                texts=texts,
+                sentiment="negative",
+                parent=reply_id,
+                cause="bait",
+                virality=1.5,
+                kind="reply",
+                extra={"author": inject.author.handle if inject.author else ""},
+            )
+        self.fire(
+            "bait",
+            "bait_fed",
+            t,
+            L10n(
+                fr=f"Réponse publique à une provocation (« {inject.id} ») : le fil s'emballe "
+                f"({count} réponses de plus, captures).",
+                en=f"A public reply to bait (“{inject.id}”): the thread takes off ({count} more "
+                f"replies, screenshots).",
+            ),
+            inject=inject.id,
+        )
+        return count
+
+    def starve_bait(self, root: str) -> None:
+        """Ignored or answered in private, a provocation dies out."""
+        self.thread_factor[root] = self.thread_factor.get(root, 1.0) * BAIT_STARVED
+
+    def _promise_kept(self, t: float) -> None:
+        """The brand came back before its deadline: the crowd notices, and calms a little."""
+        self.world.set(promise="kept")
+        self.global_factor *= PROMISE_KEPT_CALM
+        self.global_shift = max(self.global_shift, 0.25)
+        words = self.promise.words if self.promise else ""
+        self.fire(
+            "promise",
+            "promise_kept",
+            t,
+            L10n(
+                fr=f"Promesse tenue (« {words} ») : la marque revient à temps, la tempête se "
+                f"calme un peu.",
+                en=f"Promise kept (“{words}”): the brand came back in time, the storm calms "
+                f"a little.",
+            ),
+        )
+
+    def _promise_due(self, t: float, promise: promises.Promise | None) -> None:
+        """A promise's deadline: if nothing was published since, it is broken, and said so."""
+        if promise is None:  # the broken promise's wave is over: people move on
+            if self.world.promise == "broken":
+                self.world.set(promise="none")
+            return
+        if promise is not self.promise or self.world.promise != "pending":
+            return
+        self.world.set(promise="broken")
+        platforms = [
+            p for p in ("microblog", "brand_page", "forum") if p in self.scenario.platforms
+        ]
+        texts = ("{promise_broken}",) if self.words is not None else BROKEN_TEXTS[self.lang]
+        added = self.start_wave(
+            f"promise-{round(t)}",
+            t,
+            PROMISE_WAVE_DURATION,
+            PROMISE_WAVE_FACTOR,
+            platforms or [self.scenario.platforms[0]],
+            "promise",
+            texts,
+            capped=False,  # not one more silence wave: a wave of its own
+        )
+        self._push(t + PROMISE_WAVE_DURATION, _CHECK, ("promise", None))
+        self.fire(
+            "promise",
+            "promise_broken",
+            t,
+            L10n(
+                fr=f"Promesse non tenue (« {promise.words} ») : une vague de « ça fait une "
+                f"heure » (+{round(added * 100)} % de volume).",
+                en=f"Promise broken (“{promise.words}”): a wave of “it's been an hour” "
+                f"(+{round(added * 100)}% volume).",
+            ),
+        )
 
     def brand_author(self, platform: str) -> Author:
         brand = self.scenario.brand
@@ -491,6 +649,8 @@ class Storm:
                 return rng.choice(self._cities)
             if name == "number":
                 return str(2 + rng.below(98))
+            if name in ("promise", "deadline") and self.promise is not None:
+                return self.promise.words
             return "{" + name + "}"
 
         return fill(template, value).strip()
@@ -520,20 +680,24 @@ class Storm:
             return str(2 + rng.below(98))
         if name == "quote":
             return self.quote(rng)
+        if name in ("promise", "deadline"):
+            return self.promise.words if self.promise else ""
         return ""
 
     def quote(self, rng: Rng) -> str:
-        """A few consecutive words of what the brand said last, as people quote it."""
+        """A few consecutive words of what the brand said last, as people quote them: a
+        clause from its start, cut after four to nine words."""
         if not self.brand_words:
             return ""
         text = self.brand_words[-1 if rng.random() < 0.7 else rng.below(len(self.brand_words))]
-        clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.split()) >= 4]
+        clauses = [c for c in _CLAUSE.split(_QUOTES.sub("", text)) if len(c.split()) >= 4]
         if not clauses:
-            return text.strip()
+            return _QUOTES.sub("", text).strip()
         words = rng.choice(clauses).split()
-        n = min(len(words), 4 + rng.below(6))
-        i = rng.below(len(words) - n + 1)
-        return " ".join(words[i : i + n]).strip(' ,;:«»"“”')
+        n = len(words) if len(words) <= 9 else 4 + rng.below(6)
+        while n > 4 and words[n - 1].lower() in _DANGLING:
+            n -= 1
+        return " ".join(words[:n])
 
     def grammar_fill(
         self,
@@ -1096,7 +1260,55 @@ def joined(head: str, text: str, brand: str) -> str:
     return f"{head} {text if keep else text[:1].lower() + text[1:]}"
 
 
-_CLAUSE = re.compile(r"[.!?:;()]\s+|\s+[–—]\s+|\n+")
+_CLAUSE = re.compile(r"[.!?:;,()]\s+|\s+[–—]\s+|\n+")
+_QUOTES = re.compile(r"[«»“”\"]")
+# words a quote does not end on
+_DANGLING = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "à",
+        "au",
+        "aux",
+        "et",
+        "ou",
+        "ni",
+        "que",
+        "qui",
+        "pour",
+        "par",
+        "sur",
+        "dans",
+        "un",
+        "une",
+        "nos",
+        "vos",
+        "votre",
+        "notre",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "to",
+        "of",
+        "for",
+        "by",
+        "on",
+        "in",
+        "with",
+        "our",
+        "your",
+        "we",
+        "you",
+        "ne",
+        "pas",
+    ]
+)
 CHILD_FORMS = {
     "microblog": "reply",
     "brand_page": "reply",

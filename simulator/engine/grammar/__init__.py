@@ -381,11 +381,19 @@ _SENTENCE = re.compile(r"([.!?…] )([a-zà-ÿ])")
 _TRAILING = re.compile(r"[\s,;:–-]+$")
 
 
+def _upper(m: re.Match) -> str:
+    return m.group(1) + m.group(2).upper()
+
+
 def finish(text: str, lang: str) -> str:
-    text = _SPACES.sub(" ", text).strip()
-    text = _SPACE_BEFORE.sub(r"\1", text)
-    text = _TRAILING.sub("", text)
-    text = _SENTENCE.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    text = text.strip()
+    if " ," in text or " ." in text or " )" in text or " …" in text:
+        text = _SPACE_BEFORE.sub(r"\1", text)
+    if text and text[-1] in " ,;:–-":
+        text = _TRAILING.sub("", text)
+    text = _SENTENCE.sub(_upper, text)
     if lang == "fr":
         text = polish(text)
     if text and text[0].islower() and not text.startswith(("@", "#")):

@@ -60,13 +60,36 @@ _ELIDE = {
     "ce": "c'",  # only before forms of être: "c'est", "c'était"
 }
 _CE_BEFORE = ("est", "était", "étaient", "en")
-_CONTRACT = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
-# A quick test that a text holds anything this pass could change.
-_CANDIDATE = re.compile(
-    r"(?<![\w'’])(?:[àÀ]|[dD]e|[lL][ea]|[qQ]ue|[jJ]e|[mMtTsSnN]e|[cC]e|[sS]i|[lL]orsque|"
-    r"[pP]uisque|[jJ]usque)\s"
+_CONTRACT = {"à les": "aux", "À les": "Aux", "de les": "des", "De les": "Des"}
+_CONTRACT_LE = {
+    "à": ("au", "à l'"),
+    "À": ("Au", "À l'"),
+    "de": ("du", "de l'"),
+    "De": ("Du", "De l'"),
+}
+_LES = re.compile(r"(?<![\w'’])([àÀ]|[dD]e) les\b")
+_LE = re.compile(r"(?<![\w'’])([àÀ]|[dD]e) le (?=(\S+))")
+_WORDS = "|".join(sorted({*_ELIDE, *(w.capitalize() for w in _ELIDE), "si", "Si"}, key=len))
+_ELISION = re.compile(
+    r"(?<![\w'’])(" + _WORDS + r") (?=([aeiouyàâäéèêëîïôöûùüœæhAEIOUYÀÂÄÉÈÊËÎÏÔÖÛÙÜŒÆH]\S*))"
 )
-_TOKEN = re.compile(r"\S+|\s+")
+
+
+def _le(m: re.Match) -> str:
+    contracted, elided = _CONTRACT_LE[m.group(1)]
+    return elided if vowel_start(m.group(2)) else contracted + " "
+
+
+def _elide(m: re.Match) -> str:
+    word, nxt = m.group(1), m.group(2)
+    low = word.lower()
+    if low == "si":
+        return word[0] + "'" if nxt.lower().rstrip(",.;:!?") in ("il", "ils") else m.group(0)
+    if low == "ce" and nxt.lower().rstrip(",.;:!?") not in _CE_BEFORE:
+        return m.group(0)
+    if not vowel_start(nxt):
+        return m.group(0)
+    return _ELIDE[low][:-1] + "'" if word[:1].islower() else _ELIDE[low][:-1].capitalize() + "'"
 
 
 def vowel_start(word: str) -> bool:
@@ -77,49 +100,14 @@ def vowel_start(word: str) -> bool:
     if w[0] in _VOWELS:
         return True
     if w[0] in "hH":
-        low = w.lower()
-        return low.startswith(H_MUET)
+        return w.lower().startswith(H_MUET)
     return False
-
-
-def _case(src: str, out: str) -> str:
-    if src[:1].isupper():
-        return out[:1].upper() + out[1:]
-    return out
 
 
 def polish(text: str) -> str:
     """Elide and contract where the words meet; leaves everything else as written."""
-    if not _CANDIDATE.search(text):
-        return text
-    tokens = _TOKEN.findall(text)
-    words = [i for i, tok in enumerate(tokens) if not tok.isspace()]
-    out = list(tokens)
-    skip = set()
-    for n, i in enumerate(words):
-        if i in skip:
-            continue
-        low = tokens[i].lower()
-        nxt = words[n + 1] if n + 1 < len(words) else None
-        if nxt is None or not tokens[i + 1].isspace() or tokens[i + 1] != " ":
-            continue
-        nlow = tokens[nxt].lower()
-        if (low, nlow) in _CONTRACT:
-            after = words[n + 2] if n + 2 < len(words) else None
-            if nlow == "les" or after is None or not vowel_start(tokens[after]):
-                out[i] = _case(tokens[i], _CONTRACT[low, nlow])
-                out[i + 1] = ""
-                out[nxt] = ""
-                skip.add(nxt)
-                continue
-            continue  # "à le hôtel" -> "à l'hôtel": the article elides on its own turn
-        if low == "si" and nlow in ("il", "ils"):
-            out[i] = _case(tokens[i], "s'")
-            out[i + 1] = ""
-            continue
-        if low in _ELIDE and vowel_start(tokens[nxt]):
-            if low == "ce" and nlow not in _CE_BEFORE:
-                continue
-            out[i] = _case(tokens[i], _ELIDE[low])
-            out[i + 1] = ""
-    return "".join(out)
+    if " les" in text:
+        text = _LES.sub(lambda m: _CONTRACT[m.group(0)], text)
+    if " le " in text:
+        text = _LE.sub(_le, text)
+    return _ELISION.sub(_elide, text)
