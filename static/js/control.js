@@ -24,7 +24,7 @@ function say(text, bad = false) {
 function control(payload) {
   return new Promise((resolve) => {
     socket.emit("control", { session: data.session, ...payload }, (ack) => {
-      if (!ack.ok) say(ack.message, true);
+      if (!ack.ok) say(i18n.errors[ack.error] || ack.message, true); // in the page's language
       else if (ack.clock) setClock(ack.clock);
       resolve(ack);
     });

@@ -57,6 +57,13 @@ def test_the_control_room_at_1366x800(browser, base_url, trainer_page, shoot):
     rate = trainer.locator("[data-rate]").first
     expect(rate).to_have_text(re.compile(r"^\d+,\d$"), timeout=10_000)
     shoot(trainer, "control-room-fr")
+    # what the server refuses is said in the page's language
+    for _ in range(12):
+        trainer.click('[data-do="next_phase"]')
+        trainer.wait_for_timeout(200)
+        if "is-error" in (trainer.get_attribute("[data-message]", "class") or ""):
+            break
+    expect(trainer.locator("[data-message]")).to_have_text("C’est déjà la dernière phase.")
     trainer.goto(f"/lang/en?next=/trainer/{sid}")
     expect(trainer.locator("[data-status]")).to_have_text(re.compile("live", re.I))
     expect(trainer.locator("[data-rate]").first).to_have_text(re.compile(r"^\d+\.\d$"))
