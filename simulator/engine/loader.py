@@ -298,18 +298,32 @@ def decode(raw: bytes, source: str) -> str:
     return text
 
 
-_schema_validator: Draft202012Validator | None = None
+_schema_validators: dict[tuple[str, ...], Draft202012Validator] = {}
 
 
 def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def _validator() -> Draft202012Validator:
-    global _schema_validator
-    if _schema_validator is None:
-        _schema_validator = Draft202012Validator(schema())
-    return _schema_validator
+def _validator(langs: tuple[str, ...] = LANGS) -> Draft202012Validator:
+    """The schema's validator for a scenario written in `langs`: every text in each of them.
+
+    A scenario needs only one language; it says which in `languages` (both by default).
+    """
+    if langs not in _schema_validators:
+        s = schema()
+        s["$defs"]["l10n"]["required"] = list(langs)
+        s["$defs"]["fact"]["required"] = [*s["$defs"]["fact"]["required"], *langs]
+        _schema_validators[langs] = Draft202012Validator(s)
+    return _schema_validators[langs]
+
+
+def _declared_languages(data: dict) -> tuple[str, ...]:
+    """The languages a scenario says it is written in; both when it says nothing usable."""
+    langs = data.get("languages")
+    if isinstance(langs, list) and langs and all(lang in LANGS for lang in langs):
+        return tuple(lang for lang in LANGS if lang in langs)
+    return LANGS
 
 
 def _show(value: Any) -> str:
@@ -461,7 +475,7 @@ def load_scenario_text(text: str, source: str) -> Scenario:
     if not isinstance(doc.data, dict):
         errors.add((), f"a scenario is a mapping of keys, got {_show(doc.data)}")
         errors.raise_if_any()
-    for error in _validator().iter_errors(doc.data):
+    for error in _validator(_declared_languages(doc.data)).iter_errors(doc.data):
         path, message, at_key = _schema_message(error)
         errors.add(path, message, at_key=at_key)
     errors.raise_if_any()
@@ -788,7 +802,11 @@ def _check_placeholders(node: Any, path: Path_, errors: _Errors, inside: bool = 
 
 
 def _l10n(v: dict | None) -> L10n | None:
-    return L10n(fr=v["fr"], en=v["en"]) if v else None
+    """A text in both languages; a scenario written in one gives that one for both (the
+    session page warns the trainer when the session's language is not the scenario's)."""
+    if not v:
+        return None
+    return L10n(fr=v.get("fr") or v["en"], en=v.get("en") or v["fr"])
 
 
 def _phrases(v: dict | None) -> dict[str, tuple[str, ...]]:
@@ -820,7 +838,7 @@ def _facts(d: dict) -> tuple[Fact, ...]:
         out.append(
             Fact(
                 id=f["id"],
-                values=frozen_map({lang: g.fact_values(f[lang]) for lang in LANGS}),
+                values=frozen_map({lang: g.fact_values(f[lang]) for lang in LANGS if lang in f}),
                 inject=by.get("inject"),
                 action=by.get("action"),
                 at=_seconds(by["at"]) if "at" in by else None,

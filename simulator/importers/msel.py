@@ -1122,6 +1122,12 @@ def merge_msel(
             merged["title"] = {"fr": new_title_fr, "en": new_title_en}
         elif key == "injects":
             merged["injects"] = injects
+    written = {
+        lang for row in rows for lang, text in (("fr", row.text_fr), ("en", row.text_en)) if text
+    }
+    if len(written) == 1:
+        # a sheet in one language makes a scenario in that language (the base has both)
+        merged["languages"] = sorted(written)
     merged.setdefault("id", new_id)
     merged.setdefault("title", {"fr": new_title_fr, "en": new_title_en})
     merged.setdefault("injects", injects)

@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from simulator.engine.loader import (
     MAX_BYTES,
@@ -14,6 +15,7 @@ from simulator.engine.loader import (
     load_scenario_text,
     parse_duration,
 )
+from simulator.engine.storm import window
 
 from .conftest import DATA
 
@@ -222,3 +224,34 @@ def test_a_control_character_is_a_clear_error():
     with pytest.raises(ScenarioError) as info:
         load_scenario_text("id: x\nname: \x11\n", "s.yaml")
     assert info.value.errors == ["s.yaml:2:7: malformed YAML: character '\\x11' is not allowed"]
+
+
+def _only(node, lang: str):
+    """The scenario's data with every bilingual text cut down to one language."""
+    if isinstance(node, dict):
+        if set(node) == {"fr", "en"} and all(isinstance(v, str) for v in node.values()):
+            return {lang: node[lang]}
+        return {k: _only(v, lang) if k != "grammar" else v for k, v in node.items()}
+    if isinstance(node, list):
+        return [_only(v, lang) for v in node]
+    return node
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_scenario_needs_only_one_language(lang):
+    data = _only(yaml.safe_load((DATA / "minimal.yaml").read_text(encoding="utf-8")), lang)
+    data["languages"] = [lang]
+    scenario = load_scenario_text(yaml.safe_dump(data, allow_unicode=True), "one.yaml")
+    assert scenario.languages == (lang,)
+    original = yaml.safe_load((DATA / "minimal.yaml").read_text(encoding="utf-8"))
+    assert scenario.injects[0].text(lang) == original["injects"][0]["text"][lang]
+    posts = window(scenario, 1, lang, (), 0, scenario.duration)
+    assert posts and {p.lang for p in posts} == {lang}
+
+
+def test_a_text_missing_in_a_declared_language_is_a_located_error():
+    data = yaml.safe_load((DATA / "minimal.yaml").read_text(encoding="utf-8"))
+    data["languages"] = ["fr", "en"]
+    del data["injects"][0]["text"]["en"]
+    errors = errors_of(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    assert len(errors) == 1 and 'injects[0].text: missing required key "en"' in errors[0], errors

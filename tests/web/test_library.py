@@ -469,3 +469,36 @@ def test_msel_errors_quote_the_cell_in_the_pages_language(alice):
     assert html('sheet "MSEL", row 5, column "Scenario Time" (B5): "09:05" is before') in page(
         response
     )
+
+
+def test_an_hseep_msel_with_an_unknown_column_is_mapped_then_imported(alice):
+    response = import_msel(
+        alice, hseep_workbook("Status"), "ttx.xlsx", text_lang="en", new_id="ttx-hopla"
+    )
+    assert response.status_code == 200
+    text = page(response)
+    # one mapping question, not one error per header; the file is kept for the next step
+    assert "lib-errors" not in text
+    assert 'name="map:Status"' in text and "<code>ready</code>" in text
+    kept = re.search(r'name="kept_file"[^>]*value="([^"]+)"', text)[1]
+    data = {
+        "csrf_token": csrf(alice, "/library/import"),
+        "kept_file": kept,
+        "kept_name": "ttx.xlsx",
+        "text_lang": "en",
+        "base": "late-delivery",
+        "new_id": "ttx-hopla",
+        "title_fr": "Panne Hopla",
+        "title_en": "Hopla outage",
+        "map:Status": "ignore",
+    }
+    response = alice.post(
+        "/library/import", data=data, content_type="multipart/form-data", headers=EN
+    )
+    assert response.status_code == 200, page(response)
+    scenario = load_scenario_text(result_yaml(response), "ttx.yaml")
+    first, article = scenario.injects
+    assert (first.time, first.platform, first.persona) == (5 * 60, "microblog", "angry_customer")
+    assert (article.time, article.platform, article.objective) == (30 * 60, "news", "hold")
+    assert first.expected_actions == ("escalate", "reply")
+    assert "Controller: Camille" in first.note.en
