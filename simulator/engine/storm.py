@@ -926,7 +926,7 @@ class Storm:
         phase = self._phase_index(t)
         extra: tuple = ()
         if self.words is not None:
-            if stream.texts and platform in _LINE_PLATFORMS and rng.random() < 0.3:
+            if stream.texts and stream.cause == "bait" and rng.random() < 0.3:
                 text = self.grammar_fill(
                     rng.choice(stream.texts), rng, author, platform, sentiment, t
                 )
