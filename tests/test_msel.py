@@ -490,3 +490,24 @@ def errors_of_read(raw: bytes, **options) -> list[str]:
     with pytest.raises(MselError) as info:
         read_msel(raw, "m.xlsx", **options)
     return info.value.errors
+
+
+def test_a_scenario_of_its_own_from_the_sheet_alone():
+    from simulator.importers.standalone import Standalone, build_scenario
+
+    ministry = [*HSEEP_ROWS[0][:5], "Ministère des Transports", *HSEEP_ROWS[0][6:]]
+    rows = [[0, "0.1", *ministry[2:]], *HSEEP_ROWS]
+    sheet = read_msel(hseep_sheet(rows), "m.xlsx", lang="fr")
+    answers = Standalone("volta", "Panne Volta", "Volta outage", "Volta Air", "la panne", 2)
+    scenario = load_scenario_text(build_scenario(sheet, answers), "v.yaml")
+    assert scenario.languages == ("fr",)
+    # a quarter of an hour after the last inject (40m), in five-minute steps
+    assert scenario.duration == 55 * 60
+    ministry = scenario.persona(scenario.injects[0].persona)
+    assert (ministry.archetype, ministry.weight) == ("official", 0)
+    assert scenario.injects[0].author.name == "Ministère des Transports"
+    # the sheet's objectives and roles that the blank scenario lacks are added, once
+    assert scenario.injects[2].objective == "hold"  # "Speak early" is the blank's
+    added = scenario.injects[1].objective
+    assert [o.title.fr for o in scenario.objectives if o.id == added] == ["Spot the weak signal"]
+    assert [p.start for p in scenario.phases] == [0, 11 * 60, 25 * 60, 44 * 60]

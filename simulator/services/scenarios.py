@@ -23,6 +23,7 @@ from ..engine.scenario import Phase, Scenario
 from ..engine.storm import post_dict, window
 from ..extensions import db
 from ..importers.msel import MselError, MselSheet, merge_msel, read_msel
+from ..importers.standalone import Standalone, build_scenario
 from ..models import ScenarioUpload, Trainer
 from ..web.main import scenario_catalogue
 
@@ -160,13 +161,15 @@ def import_msel(
     start: str | None = None,
     lang: str | None = None,
     default_platform: str | None = None,
+    standalone: Standalone | None = None,
 ) -> str:
-    """The YAML of the base scenario with the MSEL's injects; MselError lists what to fix,
-    MselUnmapped names the columns to map first.
+    """The YAML of the base scenario with the MSEL's injects, or without a base (empty
+    `base_slug`) a scenario of its own from the sheet and `standalone`'s answers; MselError
+    lists what to fix, MselUnmapped names the columns to map first.
 
     Nothing is stored: the trainer downloads the result or adds it to the library.
     """
-    _base, base_text = get_scenario(trainer, base_slug)
+    base_text = get_scenario(trainer, base_slug)[1] if base_slug else None
     taken = _id_taken(new_id)
     if taken:
         raise MselError([f"id: {taken}"])
@@ -180,6 +183,10 @@ def import_msel(
     )
     if sheet.unmapped:
         raise MselUnmapped(sheet)
+    if base_text is None:
+        if standalone is None:
+            raise MselError(["choose a base scenario, or name the brand and what happened"])
+        return build_scenario(sheet, standalone)
     return merge_msel(base_text, sheet.rows, new_id, title_fr, title_en)
 
 

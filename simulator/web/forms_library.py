@@ -73,9 +73,46 @@ class ImportForm(FlaskForm):
         _l("Base scenario"),
         description=_l(
             "Its brand, personas, phases, roles, objectives and reactions are kept; "
-            "its injects are replaced by the MSEL's rows."
+            "its injects are replaced by the MSEL's rows. Or none: a scenario of its own, "
+            "from the sheet and the four answers below."
         ),
-        validators=[DataRequired()],
+    )
+    brand = StringField(
+        _l("Brand"),
+        description=_l("Without a base scenario: the organisation the storm is about."),
+        validators=[Optional(), Length(max=60), plain_text],
+    )
+    incident = StringField(
+        _l("What happened, in a few words"),
+        description=_l(
+            "Without a base scenario: what the crowd talks about, as it would say it "
+            "(the Volta Air outage; la panne de Volta Air), in the language of the texts."
+        ),
+        validators=[Optional(), Length(max=120), plain_text],
+    )
+    severity = SelectField(
+        _l("Severity"),
+        description=_l("Without a base scenario: how loud the storm gets."),
+        choices=[
+            SelectChoice("1", _l("1: mild")),
+            SelectChoice("2", _l("2: serious")),
+            SelectChoice("3", _l("3: severe")),
+            SelectChoice("4", _l("4: extreme")),
+        ],
+        default="2",
+    )
+    duration = StringField(
+        _l("Duration"),
+        description=_l(
+            "Without a base scenario: 45m, 1h30m... Empty: a quarter of an hour after the "
+            "last inject."
+        ),
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\s*(\d+h)?\s*(\d+m)?\s*$", message=_l("Write a duration such as 45m or 1h30m.")
+            ),
+        ],
     )
     new_id = StringField(
         _l("Id of the new scenario"),

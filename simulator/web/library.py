@@ -24,12 +24,13 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
-from ..engine.loader import MAX_BYTES, ScenarioError
+from ..engine.loader import MAX_BYTES, ScenarioError, parse_duration
 from ..engine.scenario import PLATFORMS, Scenario
 from ..importers.msel import FIELD_NAMES as MSEL_FIELDS
 from ..importers.msel import FIELDS as MSEL_FIELD_LIST
 from ..importers.msel import IGNORE as MSEL_IGNORE
 from ..importers.msel import MselError, MselSheet
+from ..importers.standalone import Standalone
 from ..labels import action_label, kind_label, platform_label
 from ..services import scenarios as library_service
 from .forms_library import DeleteForm, ImportForm, ImportResultForm, UploadForm
@@ -171,22 +172,44 @@ def _import_form() -> ImportForm:
     form.default_platform.choices = [SelectChoice("", gettext("None: the sheet says"))] + [
         SelectChoice(p, platform_label(p)) for p in PLATFORMS
     ]
-    form.base.choices = [
-        (e.slug, f"{e.scenario.title(lang)} ({e.slug})") for e in library_service.library(_user())
+    form.base.choices = [SelectChoice("", gettext("None: a new scenario from the sheet"))] + [
+        SelectChoice(e.slug, f"{e.scenario.title(lang)} ({e.slug})")
+        for e in library_service.library(_user())
     ]
     return form
+
+
+def _standalone(form: ImportForm) -> Standalone | None:
+    """The answers for a scenario of its own, or None with the form's errors set."""
+    missing = gettext("Without a base scenario, this is needed.")
+    for field in (form.brand, form.incident):
+        if not (field.data or "").strip():
+            field.errors = [*field.errors, missing]
+    if form.brand.errors or form.incident.errors:
+        return None
+    duration = parse_duration(form.duration.data.strip()) if form.duration.data else None
+    return Standalone(
+        new_id=form.new_id.data,
+        title_fr=form.title_fr.data.strip(),
+        title_en=form.title_en.data.strip(),
+        brand=form.brand.data.strip(),
+        incident=form.incident.data.strip(),
+        severity=int(form.severity.data or 2),
+        duration=duration or None,
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_msel():
     form = _import_form()
-    if request.method == "GET" and request.args.get("base") in dict(form.base.choices):
+    if request.method == "GET" and request.args.get("base") in {c.value for c in form.base.choices}:
         form.base.data = request.args["base"]
     if not form.validate_on_submit():
         return _import_page(form, [], status=400 if form.errors else 200)
+    standalone = None if form.base.data else _standalone(form)
     raw, filename = _msel_file(form)
-    if raw is None:
+    if raw is None or (not form.base.data and standalone is None):
         return _import_page(form, [], status=400)
     try:
         text = library_service.import_msel(
@@ -201,6 +224,7 @@ def import_msel():
             start=(form.start.data or "").strip() or None,
             lang=form.text_lang.data,
             default_platform=form.default_platform.data or None,
+            standalone=standalone,
         )
     except MselError as exc:
         return _import_page(form, [p.text(gettext) for p in exc.problems], status=400)

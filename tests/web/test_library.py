@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from simulator.engine.loader import MAX_BYTES, load_directory, load_scenario_text
+from simulator.engine.storm import window
 from simulator.extensions import db
 from simulator.models import ScenarioUpload, Trainer
 
@@ -502,3 +503,33 @@ def test_an_hseep_msel_with_an_unknown_column_is_mapped_then_imported(alice):
     assert (article.time, article.platform, article.objective) == (30 * 60, "news", "hold")
     assert first.expected_actions == ("escalate", "reply")
     assert "Controller: Camille" in first.note.en
+
+
+def test_an_hseep_msel_becomes_a_scenario_of_its_own_and_runs(alice):
+    """No base scenario: the brand and what happened are asked, the rest is built."""
+    fields = dict(text_lang="en", new_id="volta-ttx", base="", severity="3")
+    response = import_msel(alice, hseep_workbook(), "ttx.xlsx", **fields)
+    assert response.status_code == 400  # the two answers a sheet does not give
+    assert page(response).count("Without a base scenario, this is needed.") == 2
+    response = import_msel(
+        alice,
+        hseep_workbook(),
+        "ttx.xlsx",
+        brand="Volta Air",
+        incident="the Volta Air outage",
+        duration="45m",
+        **fields,
+    )
+    assert response.status_code == 200, page(response)
+    scenario = load_scenario_text(result_yaml(response), "volta.yaml")
+    assert scenario.languages == ("en",)
+    assert (scenario.brand.name, scenario.duration, scenario.severity) == ("Volta Air", 2700, 3)
+    first, article = scenario.injects
+    sender = scenario.persona(first.persona)
+    assert sender.label.en == "Fed-up customer" and sender.weight == 0  # its inject only
+    assert first.author.name == "Fed-up customer"
+    assert article.persona == "journalist" and article.objective == "hold"
+    posts = window(scenario, 1, "en", (), 0, scenario.duration)
+    chatter = [p for p in posts if not p.inject and p.kind != "share"]
+    assert len(chatter) > 100
+    assert any("Volta Air outage" in p.text for p in chatter)
