@@ -1,8 +1,11 @@
 """How the storm answers back: the team's actions and missed deadlines, through named rules.
 
-Each rule type is a small function registered by name; a scenario lists the rules it uses
-(`reactions:` with their parameters and texts). Every firing is recorded on the storm with a
-reason, in both languages, that the debrief shows.
+Each rule type is a function registered with the events it listens to
+(`@rule("calm", on=("reply", "dm", "holding_statement"))`); a scenario lists the rules it uses
+(`reactions:` with their parameters and texts), and every event runs the scenario's rules
+whose type listens to it. Rules and action handlers see the storm through a narrow `Handle`
+(what they may read and the few changes they may make), never its attributes. Every firing is
+recorded with a reason, in both languages, that the debrief shows.
 
 - calm: a public reply that meets the rubric thins its thread's pending replies and shares and
   turns them less negative; a late or partial reply calms less; a DM calms privately.
@@ -14,9 +17,10 @@ reason, in both languages, that the debrief shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from math import ceil
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .rubric import assess
 from .scenario import L10n, ReactionRule
@@ -34,30 +38,94 @@ BRAND_KIND = {
 }
 ROOT_PLATFORM = {"m": "microblog", "b": "brand_page", "f": "forum", "n": "news", "s": "internal"}
 
-ActionRule = Callable[["Storm", ReactionRule, float, "Action", str, dict], None]
-CheckRule = Callable[["Storm", ReactionRule, float, tuple], None]
-ON_ACTION: dict[str, ActionRule] = {}
-ON_CHECK: dict[str, CheckRule] = {}
+
+class Handle:
+    """What reactions may do to a storm: read a few facts, record, schedule, calm, remove.
+
+    Everything else of the storm is out of reach: a rule cannot write its attributes."""
+
+    __slots__ = ("_storm",)
+    ALLOWED = frozenset(
+        {
+            # read
+            "scenario",
+            "lang",
+            "root_platform",
+            "emitted",
+            "responded_at",
+            "stated_between",
+            "memo_by",
+            # record and schedule
+            "fire",
+            "ignore",
+            "schedule",
+            "schedule_inject",
+            "start_wave",
+            "brand_post",
+            "brand_spoke",
+            "register_root",
+            # change the storm's course
+            "responded",
+            "stated",
+            "memo",
+            "remove",
+            "difficulty",
+            "calm_thread",
+            "calm_storm",
+            "feed_bait",
+            "starve_bait",
+        }
+    )
+
+    def __init__(self, storm: Storm):
+        object.__setattr__(self, "_storm", storm)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in Handle.ALLOWED:
+            raise AttributeError(f"reactions cannot use the storm's {name!r}")
+        return getattr(object.__getattribute__(self, "_storm"), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"reactions cannot set the storm's {name!r}")
 
 
-def on_action_rule(name: str):
-    def register(fn: ActionRule) -> ActionRule:
-        ON_ACTION[name] = fn
+@dataclass(frozen=True, slots=True)
+class RuleType:
+    """A kind of reaction rule: what it listens to, and what it does."""
+
+    name: str
+    on: frozenset[str]
+    run: Callable[[Handle, ReactionRule, float, dict], None]
+
+
+RULE_TYPES: dict[str, RuleType] = {}
+# Events: a team action by its type (reply, dm, holding_statement, hide, delete, ...), and
+# "silence" (an inject's deadline passes) and "memo_deadline" (the scenario's memo deadline).
+EVENTS = frozenset(
+    {"reply", "dm", "holding_statement", "memo", "hide", "delete", "silence", "memo_deadline"}
+)
+
+
+def rule(name: str, *, on: Iterable[str]):
+    """Register a rule type and the events it listens to."""
+    events = frozenset(on)
+    unknown = events - EVENTS
+    if unknown:
+        raise ValueError(f"rule {name!r} listens to unknown events {sorted(unknown)}")
+
+    def register(fn):
+        RULE_TYPES[name] = RuleType(name, events, fn)
         return fn
 
     return register
 
 
-def on_check_rule(name: str):
-    def register(fn: CheckRule) -> CheckRule:
-        ON_CHECK[name] = fn
-        return fn
-
-    return register
-
-
-def rules(storm: Storm, kind: str) -> list[ReactionRule]:
-    return [r for r in storm.scenario.reactions if r.type == kind]
+def dispatch(h: Handle, event: str, t: float, ctx: dict) -> None:
+    """Run the scenario's rules whose type listens to this event, in the scenario's order."""
+    for r in h.scenario.reactions:
+        kind = RULE_TYPES.get(r.type)
+        if kind is not None and event in kind.on:
+            kind.run(h, r, t, ctx)
 
 
 def platform_of(storm: Storm, post_id: str) -> str | None:
@@ -69,8 +137,9 @@ def platform_of(storm: Storm, post_id: str) -> str | None:
         if seg.endswith("m"):
             return "microblog"
     root = parts[0]
-    if root in storm.roots:
-        return storm.roots[root]
+    known = storm.root_platform(root)
+    if known is not None:
+        return known
     if root.startswith("w-"):
         root = root.rsplit("-", 1)[-1]
     if root[:1] in ROOT_PLATFORM and root[1:].isdigit():
@@ -93,35 +162,34 @@ def _thread_label(storm: Storm, root: str) -> L10n:
 # -- entry points called by the storm ---------------------------------------------------
 
 
-def on_action(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -> None:
+def on_action(storm: Handle, t: float, action: Action, key: str, out: list[Post]) -> None:
     handler = _ACTIONS.get(action.type)
     if handler is not None:
-        handler(storm, t, action, key, out)
+        handler(Handle(storm), t, action, key, out)
 
 
 def on_check(storm: Storm, t: float, payload: tuple) -> None:
-    kind = payload[0]
-    rule_type = {"silence": "second_wave", "memo": "leak"}[kind]
-    for rule in rules(storm, rule_type):
-        ON_CHECK[rule_type](storm, rule, t, payload)
+    kind, inject, post_id = payload
+    event = {"silence": "silence", "memo": "memo_deadline"}[kind]
+    dispatch(Handle(storm), event, t, {"inject": inject, "post_id": post_id})
 
 
 # -- what each action does ----------------------------------------------------------------
 
 
-def _reply(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -> None:
+def _reply(storm: Handle, t: float, action: Action, key: str, out: list[Post]) -> None:
     target = action.target or ""
     platform = platform_of(storm, target)
     if platform is None:
-        storm.ignored.append((key, f"unknown target post {target!r}"))
+        storm.ignore(key, f"unknown target post {target!r}")
         return
     root = target.split(".", 1)[0]
     public = action.type == "reply"
     if public:
         post_id = f"brand-{key}"
-        storm.roots[post_id] = platform
+        storm.register_root(post_id, platform)
         storm.brand_post(t, post_id, platform, BRAND_KIND[platform], action.text, target, out)
-        storm.responses.setdefault(root, t)
+        storm.responded(root, t)
         storm.brand_spoke(t, action.text, "reply")
     bait = next(
         (
@@ -145,20 +213,17 @@ def _reply(storm: Storm, t: float, action: Action, key: str, out: list[Post]) ->
         "public": public,
         "post_id": f"brand-{key}" if public else None,
     }
-    for rule in storm.scenario.reactions:
-        fn = ON_ACTION.get(rule.type)
-        if fn is not None and rule.type in ("calm", "screenshot"):
-            fn(storm, rule, t, action, key, context)
+    dispatch(storm, action.type, t, {**context, "action": action, "key": key})
 
 
-def _statement(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -> None:
+def _statement(storm: Handle, t: float, action: Action, key: str, out: list[Post]) -> None:
     platforms = [p for p in ("microblog", "brand_page") if p in storm.scenario.platforms]
     platforms = platforms or [storm.scenario.platforms[0]]
     for i, platform in enumerate(platforms):
         post_id = f"brand-{key}" + ("" if i == 0 else f"-{i}")
-        storm.roots[post_id] = platform
+        storm.register_root(post_id, platform)
         storm.brand_post(t, post_id, platform, "post", action.text, None, out)
-    storm.statements.append(t)
+    storm.stated(t)
     storm.brand_spoke(t, action.text, "holding_statement")
     verdict = assess(storm.scenario.rubric, action.text, storm.lang)
     context = {
@@ -169,54 +234,47 @@ def _statement(storm: Storm, t: float, action: Action, key: str, out: list[Post]
         "public": True,
         "post_id": f"brand-{key}",
     }
-    for rule in storm.scenario.reactions:
-        if rule.type in ("calm", "screenshot"):
-            ON_ACTION[rule.type](storm, rule, t, action, key, context)
+    dispatch(storm, "holding_statement", t, {**context, "action": action, "key": key})
 
 
-def _memo(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -> None:
+def _memo(storm: Handle, t: float, action: Action, key: str, out: list[Post]) -> None:
     if "internal" in storm.scenario.platforms:
         post_id = f"brand-{key}"
-        storm.roots[post_id] = "internal"
+        storm.register_root(post_id, "internal")
         storm.brand_post(t, post_id, "internal", "message", action.text, None, out)
-    if storm.memo_at is None:
-        storm.memo_at = t
+    storm.memo(t)
 
 
-def _remove(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -> None:
+def _remove(storm: Handle, t: float, action: Action, key: str, out: list[Post]) -> None:
     target = action.target or ""
     if platform_of(storm, target) != "brand_page":
-        storm.ignored.append((key, f"{action.type}: {target!r} is not a comment on the brand page"))
+        storm.ignore(key, f"{action.type}: {target!r} is not a comment on the brand page")
         return
-    storm.removed.add(target)
-    criticism = storm.brand_criticism.pop(target, None)
+    criticism = storm.remove(target)
     if criticism is None:
         return
     context = {"target": target, "author": criticism[1], "text": criticism[2]}
-    for rule in rules(storm, "backfire"):
-        ON_ACTION["backfire"](storm, rule, t, action, key, context)
+    dispatch(storm, action.type, t, {**context, "action": action, "key": key})
 
 
-def _inject(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -> None:
+def _inject(storm: Handle, t: float, action: Action, key: str, out: list[Post]) -> None:
     s = storm.scenario
     if action.inject:
         inject = next((i for i in s.injects if i.id == action.inject), None)
         if inject is None:
-            storm.ignored.append((key, f"no inject {action.inject!r} in scenario {s.id}"))
+            storm.ignore(key, f"no inject {action.inject!r} in scenario {s.id}")
             return
         post_id = inject.post_id
-        if post_id in storm.emitted_injects or post_id in storm.roots:
+        if storm.emitted(post_id) or storm.root_platform(post_id) is not None:
             post_id = f"{post_id}-{key}"
-        storm.roots[post_id] = inject.platform
+        storm.register_root(post_id, inject.platform)
         storm.schedule_inject(t, inject, post_id)
         return
     if action.platform not in s.platforms or action.persona not in {p.id for p in s.personas}:
-        storm.ignored.append(
-            (key, "a custom inject needs one of the scenario's platforms and personas")
-        )
+        storm.ignore(key, "a custom inject needs one of the scenario's platforms and personas")
         return
     post_id = f"c-{key}"
-    storm.roots[post_id] = action.platform
+    storm.register_root(post_id, action.platform)
     storm.schedule(
         t,
         post_id,
@@ -228,11 +286,8 @@ def _inject(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -
     )
 
 
-def _difficulty(storm: Storm, t: float, action: Action, key: str, out: list[Post]) -> None:
-    if action.volume is not None:
-        storm.volume = action.volume
-    if action.aggression is not None:
-        storm.aggression = action.aggression
+def _difficulty(storm: Handle, t: float, action: Action, key: str, out: list[Post]) -> None:
+    storm.difficulty(action.volume, action.aggression)
 
 
 _ACTIONS = {
@@ -250,8 +305,9 @@ _ACTIONS = {
 # -- the rules ----------------------------------------------------------------------------
 
 
-@on_action_rule("calm")
-def calm(storm: Storm, rule: ReactionRule, t: float, action: Action, key: str, ctx: dict) -> None:
+@rule("calm", on=("reply", "dm", "holding_statement"))
+def calm(storm: Handle, rule: ReactionRule, t: float, ctx: dict) -> None:
+    key = ctx["key"]
     verdict = ctx["assessment"].verdict
     if verdict not in ("good", "partial"):
         return
@@ -274,11 +330,9 @@ def calm(storm: Storm, rule: ReactionRule, t: float, action: Action, key: str, c
         strength *= 0.5
     if root is None:  # a holding statement: the whole storm, gently
         strength *= 0.25
-        storm.global_factor *= factor**strength
-        storm.global_shift = max(storm.global_shift, shift * strength)
+        storm.calm_storm(factor**strength, shift * strength)
     else:
-        storm.thread_factor[root] = storm.thread_factor.get(root, 1.0) * factor**strength
-        storm.thread_shift[root] = max(storm.thread_shift.get(root, 0.0), shift * strength)
+        storm.calm_thread(root, factor**strength, shift * strength)
     followups = rule.posts if rule.posts is not None else 2
     if ctx["public"] and verdict == "good" and rule.texts.get(storm.lang):
         for j in range(followups):
@@ -318,10 +372,9 @@ def calm(storm: Storm, rule: ReactionRule, t: float, action: Action, key: str, c
     )
 
 
-@on_action_rule("screenshot")
-def screenshot(
-    storm: Storm, rule: ReactionRule, t: float, action: Action, key: str, ctx: dict
-) -> None:
+@rule("screenshot", on=("reply", "dm", "holding_statement"))
+def screenshot(storm: Handle, rule: ReactionRule, t: float, ctx: dict) -> None:
+    action, key = ctx["action"], ctx["key"]
     hits = ctx["assessment"].forbidden
     if not hits:
         return
@@ -330,7 +383,7 @@ def screenshot(
     lag = rule.lag if rule.lag is not None else 240.0
     texts = rule.texts.get(storm.lang) or ("“{quote}”",)
     post_id = f"x-{rule.id}-{key}"
-    storm.roots[post_id] = platform
+    storm.register_root(post_id, platform)
     storm.schedule(
         t + lag,
         post_id,
@@ -357,10 +410,9 @@ def screenshot(
     )
 
 
-@on_action_rule("backfire")
-def backfire(
-    storm: Storm, rule: ReactionRule, t: float, action: Action, key: str, ctx: dict
-) -> None:
+@rule("backfire", on=("hide", "delete"))
+def backfire(storm: Handle, rule: ReactionRule, t: float, ctx: dict) -> None:
+    action, key = ctx["action"], ctx["key"]
     count = rule.posts if rule.posts is not None else 4
     if action.type == "hide":
         count = ceil(count / 2)
@@ -373,7 +425,7 @@ def backfire(
     for j in range(count):
         platform = platforms[j % len(platforms)]
         post_id = f"x-{rule.id}-{key}-{j}"
-        storm.roots[post_id] = platform
+        storm.register_root(post_id, platform)
         storm.schedule(
             t + lag + 90.0 * j,
             post_id,
@@ -403,17 +455,18 @@ def backfire(
     )
 
 
-@on_check_rule("second_wave")
-def second_wave(storm: Storm, rule: ReactionRule, t: float, payload: tuple) -> None:
-    _, inject, post_id = payload
+@rule("second_wave", on=("silence",))
+def second_wave(storm: Handle, rule: ReactionRule, t: float, ctx: dict) -> None:
+    inject, post_id = ctx["inject"], ctx["post_id"]
     if not set(inject.expected_actions) & {"reply", "holding_statement", "dm"}:
         return
-    if post_id not in storm.emitted_injects:
+    if not storm.emitted(post_id):
         return
     appeared = t - (inject.deadline or 0.0)
-    if post_id in storm.responses and storm.responses[post_id] <= t:
+    answered = storm.responded_at(post_id)
+    if answered is not None and answered <= t:
         return
-    if any(appeared <= s <= t for s in storm.statements):
+    if storm.stated_between(appeared, t):
         return
     duration = rule.duration if rule.duration is not None else 1200.0
     # the wave is sized by the inject: a severity-4 inject left unanswered adds half the
@@ -450,15 +503,15 @@ def second_wave(storm: Storm, rule: ReactionRule, t: float, payload: tuple) -> N
     )
 
 
-@on_check_rule("leak")
-def leak(storm: Storm, rule: ReactionRule, t: float, payload: tuple) -> None:
-    if storm.memo_at is not None and storm.memo_at <= t:
+@rule("leak", on=("memo_deadline",))
+def leak(storm: Handle, rule: ReactionRule, t: float, ctx: dict) -> None:
+    if storm.memo_by(t):
         return
     platforms = [p for p in rule.platforms or ("microblog",) if p in storm.scenario.platforms]
     platform = platforms[0] if platforms else storm.scenario.platforms[0]
     lag = rule.lag if rule.lag is not None else 0.0
     post_id = f"x-{rule.id}"
-    storm.roots[post_id] = platform
+    storm.register_root(post_id, platform)
     storm.schedule(
         t + lag,
         post_id,
@@ -471,7 +524,7 @@ def leak(storm: Storm, rule: ReactionRule, t: float, payload: tuple) -> None:
     )
     if "news" in storm.scenario.platforms:
         press_id = f"x-{rule.id}-press"
-        storm.roots[press_id] = "news"
+        storm.register_root(press_id, "news")
         phase = storm.scenario.phase_at(t + lag + 1800.0)
         news = phase.platform_templates.get("news") or storm.scenario.platform_templates.get("news")
         texts = (news or {}).get("negative", {}).get(storm.lang) or rule.texts.get(storm.lang)

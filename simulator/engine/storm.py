@@ -413,6 +413,59 @@ class Storm:
         return copy.deepcopy(self, {id(x): x for x in shared})
 
     # -- used by reactions --------------------------------------------------------------
+    # (through reactions.Handle: what a rule may read, and the changes it may make)
+
+    def root_platform(self, root: str) -> str | None:
+        return self.roots.get(root)
+
+    def register_root(self, post_id: str, platform: str) -> None:
+        self.roots[post_id] = platform
+
+    def emitted(self, post_id: str) -> bool:
+        return post_id in self.emitted_injects
+
+    def responded_at(self, root: str) -> float | None:
+        return self.responses.get(root)
+
+    def responded(self, root: str, t: float) -> None:
+        self.responses.setdefault(root, t)
+
+    def stated(self, t: float) -> None:
+        self.statements.append(t)
+
+    def stated_between(self, t0: float, t1: float) -> bool:
+        return any(t0 <= s <= t1 for s in self.statements)
+
+    def memo(self, t: float) -> None:
+        if self.memo_at is None:
+            self.memo_at = t
+
+    def memo_by(self, t: float) -> bool:
+        return self.memo_at is not None and self.memo_at <= t
+
+    def ignore(self, key: str, why: str) -> None:
+        self.ignored.append((key, why))
+
+    def remove(self, target: str) -> tuple[float, str, str] | None:
+        """Hide or delete a brand-page comment: its thread stops; returns the criticism it
+        was (time, author, text), if it is recent enough to be remembered."""
+        self.removed.add(target)
+        return self.brand_criticism.pop(target, None)
+
+    def difficulty(self, volume: float | None, aggression: float | None) -> None:
+        if volume is not None:
+            self.volume = volume
+        if aggression is not None:
+            self.aggression = aggression
+
+    def calm_thread(self, root: str, factor: float, shift: float) -> None:
+        """Thin a thread's pending replies and shares to `factor`, and make them less negative."""
+        self.thread_factor[root] = self.thread_factor.get(root, 1.0) * factor
+        self.thread_shift[root] = max(self.thread_shift.get(root, 0.0), shift)
+
+    def calm_storm(self, factor: float, shift: float) -> None:
+        self.global_factor *= factor
+        self.global_shift = max(self.global_shift, shift)
 
     def fire(self, rule_id: str, kind: str, t: float, reason: L10n, **about) -> None:
         self.fired.append(ReactionFired(rule_id, kind, t, reason, **about))

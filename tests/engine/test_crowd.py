@@ -125,3 +125,25 @@ def test_a_late_reply_calms_less_than_a_timely_one():
 
     timely, late = thread_after(deadline - 60), thread_after(deadline + 60)
     assert timely < 0.8 * late
+
+
+def test_each_reaction_type_declares_what_it_listens_to():
+    from simulator.engine.loader import schema
+    from simulator.engine.reactions import RULE_TYPES
+
+    assert set(RULE_TYPES) == set(schema()["$defs"]["reaction"]["properties"]["type"]["enum"])
+    assert RULE_TYPES["calm"].on == {"reply", "dm", "holding_statement"}
+    assert RULE_TYPES["backfire"].on == {"hide", "delete"}
+    assert RULE_TYPES["second_wave"].on == {"silence"}
+    assert RULE_TYPES["leak"].on == {"memo_deadline"}
+
+
+def test_reactions_see_the_storm_through_a_narrow_handle(voices):
+    from simulator.engine.reactions import Handle
+
+    handle = Handle(Storm(voices, 1, "fr"))
+    assert handle.scenario is voices
+    with pytest.raises(AttributeError):
+        handle.thread_factor  # noqa: B018
+    with pytest.raises(AttributeError):
+        handle.volume = 2.0
