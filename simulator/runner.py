@@ -30,7 +30,7 @@ from math import ceil
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import or_, select, update
+from sqlalchemy import false, or_, select, true, update
 
 from .engine.storm import Storm, post_dict
 from .engine.tally import Tally
@@ -39,9 +39,11 @@ from .models import DrillSession
 from .services import actions as acts
 from .services import sessions as svc
 
-TICK = 0.2  # wall seconds
+TICK = 0.2  # wall seconds between the starts of two ticks
 OVERVIEW_EVERY = 1.0
-LEASE = 6.0
+LEASE = 4.0  # wall seconds a worker's hold on a session lasts unless renewed (each tick)
+SUPERVISE_EVERY = 1.0  # how often each worker looks for sessions nobody drives
+RETELL_CLOCK = (0.2, 1.0)  # after a takeover, the clock is told again this long after
 MAX_BATCH = 1000  # posts per emitted batch; a jump sends several
 STATS_WINDOW = 15  # simulated minutes of history in the overview
 
@@ -118,6 +120,9 @@ class SessionRunner:
         self.teams: dict[int, TeamState] = {}
         self.last_overview = 0.0
         self.saved_until = -1.0  # the tallies are stored each simulated minute
+        # wall times at which to tell the clock again: a client whose connection read the
+        # clock just before a takeover corrected it may have been sent the old one after
+        self.retell: list[float] = []
         self._build(session)
 
     def _build(self, session: DrillSession) -> None:
@@ -251,6 +256,9 @@ class SessionRunner:
         ):
             self._save_tallies(session)
             self.saved_until = until  # only once saved: a failed save is tried again
+        if self.retell and now >= self.retell[0]:
+            self.retell.pop(0)
+            self.tell_clock(session, now)
         if now - self.last_overview >= OVERVIEW_EVERY:
             self.last_overview = now
             self.emit(
@@ -260,6 +268,11 @@ class SessionRunner:
                 namespace=TRAINER,
             )
         return sent
+
+    def tell_clock(self, session: DrillSession, now: float) -> None:
+        payload = svc.clock_payload(session, now)
+        self.emit("clock", payload, to=session_room(session.id), namespace=PLAY)
+        self.emit("clock", payload, to=trainer_room(session.id), namespace=TRAINER)
 
     def _save_tallies(self, session: DrillSession) -> None:
         svc.record_tallies(
@@ -363,8 +376,8 @@ class Runner:
     def emit(self, event: str, data: Any, **kw: Any) -> None:
         socketio.emit(event, data, **kw)
 
-    def claim(self, session_id: int) -> SessionRunner | None:
-        """Take the lease of a session (if free or ours) and build its runner.
+    def claim(self, session_id: int, *, force: bool = False) -> SessionRunner | None:
+        """Take the lease of a session (if free or ours, or if `force`) and build its runner.
 
         Taking over from another worker (it died, or this server was restarted) puts the
         clock back where the last posts were sent, and tells every client the clock.
@@ -381,6 +394,7 @@ class Runner:
                     DrillSession.runner_id == self.owner,
                     DrillSession.runner_until < now,
                     DrillSession.runner_id.is_(None),
+                    true() if force else false(),
                 ),
             )
             .values(runner_id=self.owner, runner_until=now + LEASE)
@@ -391,14 +405,15 @@ class Runner:
         session = db.session.get(DrillSession, session_id)
         db.session.refresh(session)
         runner = self.sessions.get(session_id)
-        if runner is None and previous not in (None, self.owner) and session.status == "running":
+        takeover = runner is None and previous not in (None, self.owner)
+        if takeover and session.status == "running":
             svc.recover_clock(session, min((t.emitted_until for t in session.teams), default=0.0))
-            payload = svc.clock_payload(session, now)
-            self.emit("clock", payload, to=session_room(session_id), namespace=PLAY)
-            self.emit("clock", payload, to=trainer_room(session_id), namespace=TRAINER)
         if runner is None:
             runner = SessionRunner(session, self.owner, self.emit)
             self.sessions[session_id] = runner
+            if takeover:
+                runner.tell_clock(session, now)
+                runner.retell = [now + after for after in RETELL_CLOCK]
         return runner
 
     def renew(self, session_id: int) -> bool:
@@ -420,11 +435,11 @@ class Runner:
         db.session.commit()
         self.sessions.pop(session_id, None)
 
-    def ensure(self, session_id: int) -> None:
+    def ensure(self, session_id: int, *, force: bool = False) -> None:
         """Drive this session from a background task, unless one already does."""
         if session_id in self.tasks:
             return
-        if self.claim(session_id) is None:
+        if self.claim(session_id, force=force) is None:
             return
         if not self.app.config.get("RUNNER_BACKGROUND", True):
             return  # tests drive ticks themselves
@@ -432,9 +447,14 @@ class Runner:
         socketio.start_background_task(self._loop, session_id)
 
     def _loop(self, session_id: int) -> None:
+        """Tick every TICK seconds of wall time (a tick's own work included: the clients'
+        clocks run on, and what a dead worker had not sent is at most one tick)."""
+        due = self.now()
         try:
             while True:
-                self.sleep(TICK)
+                due += TICK
+                self.sleep(max(0.0, due - self.now()))
+                due = max(due, self.now() - TICK)  # behind: carry on, without a burst
                 with self.app.app_context():
                     try:
                         if not self.renew(session_id):
@@ -455,23 +475,31 @@ class Runner:
         finally:
             self.tasks.discard(session_id)
 
-    def supervise(self, every: float = 2.0) -> None:
-        """Background loop: drive every running or paused session nobody drives."""
+    def supervise(self, every: float = SUPERVISE_EVERY) -> None:
+        """Background loop: drive every running or paused session nobody drives.
+
+        On SQLite only one process serves the database: at start-up, a lease still held is
+        the previous run's, and the sessions are taken over at once instead of when it lapses.
+        """
+        with self.app.app_context():
+            restarted = db.engine.dialect.name == "sqlite"
         while True:
             with self.app.app_context():
                 try:
+                    lapsed = or_(
+                        DrillSession.runner_until < self.now(),
+                        DrillSession.runner_id.is_(None),
+                        DrillSession.runner_id == self.owner,
+                    )
                     ids = db.session.scalars(
                         db.select(DrillSession.id).where(
                             DrillSession.status.in_(("running", "paused")),
-                            or_(
-                                DrillSession.runner_until < self.now(),
-                                DrillSession.runner_id.is_(None),
-                                DrillSession.runner_id == self.owner,
-                            ),
+                            *(() if restarted else (lapsed,)),
                         )
                     ).all()
                     for session_id in ids:
-                        self.ensure(session_id)
+                        self.ensure(session_id, force=restarted)
+                    restarted = False
                 except Exception:
                     db.session.rollback()
                     self.app.logger.exception("runner supervisor failed")
