@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -95,6 +96,9 @@ class DrillSession(db.Model):
     runner_until: Mapped[float] = mapped_column(Float, default=0.0)
     # the trainer released the hot wash: participants see their own team's debrief
     hotwash: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # how many posts each column shows at the storm's peak (simulator/feed.py); the trainer
+    # changes it live with an `intensity` control, logged like every control
+    intensity: Mapped[str] = mapped_column(String(12), default="calm", server_default="calm")
 
     teams: Mapped[list[Team]] = relationship(
         back_populates="session", order_by="Team.position", cascade="all, delete-orphan"
@@ -172,7 +176,12 @@ class Control(db.Model):
 
 
 class PostRecord(db.Model):
-    """A post as it was sent to a team, in the batch numbered `seq`."""
+    """A post of a team's world: every post of its storm is recorded; those `shown` were sent
+    to the team, in the batch numbered `seq` (simulator/feed.py chooses them).
+
+    `parent` is the post it is counted on (a share of a share counts on the post shared),
+    `key` marks inject posts and curveballs, `search` is what a search matches (folded).
+    """
 
     __tablename__ = "post"
 
@@ -183,10 +192,19 @@ class PostRecord(db.Model):
     t: Mapped[float] = mapped_column(Float)
     platform: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    kind: Mapped[str | None] = mapped_column(String(16), default=None)
+    parent: Mapped[str | None] = mapped_column(String(200), default=None)
+    sentiment: Mapped[str | None] = mapped_column(String(8), default=None)
+    shown: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    key: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    search: Mapped[str | None] = mapped_column(Text, default=None)
 
     __table_args__ = (
         Index("ix_post_team_seq", "team_id", "seq"),
         Index("ix_post_team_platform_t", "team_id", "platform", "t"),  # replay: a moment of a feed
+        Index("ix_post_feed", "team_id", "platform", "shown", "t"),  # a column, page by page
+        Index("ix_post_team_t", "team_id", "t"),  # search: a time range of the team's world
+        Index("ix_post_team_parent", "team_id", "parent"),  # counters
         UniqueConstraint("team_id", "post_id"),
     )
 

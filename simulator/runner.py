@@ -35,6 +35,7 @@ from sqlalchemy import false, or_, select, true, update
 from .engine.storm import Storm, post_dict
 from .engine.tally import Tally
 from .extensions import db, socketio
+from .feed import Selector
 from .models import DrillSession
 from .services import actions as acts
 from .services import sessions as svc
@@ -44,7 +45,6 @@ OVERVIEW_EVERY = 1.0
 LEASE = 4.0  # wall seconds a worker's hold on a session lasts unless renewed (each tick)
 SUPERVISE_EVERY = 1.0  # how often each worker looks for sessions nobody drives
 RETELL_CLOCK = (0.2, 1.0)  # after a takeover, the clock is told again this long after
-MAX_BATCH = 1000  # posts per emitted batch; a jump sends several
 STATS_WINDOW = 15  # simulated minutes of history in the overview
 
 PLAY = "/play"
@@ -72,6 +72,7 @@ class TeamState:
     last_action: dict[str, Any] | None = None
     tally: Tally = field(default_factory=Tally)  # the whole storm so far
     unanswered: Unanswered | None = None
+    selector: Selector = field(default_factory=Selector)  # what the team is shown
 
 
 @dataclass
@@ -132,6 +133,7 @@ class SessionRunner:
         (`applied_t`, `applied_n`); those still pending are taken now, numbered after them.
         """
         controls = svc.storm_controls(session.id)
+        intensities = svc.intensity_controls(session.id)
         records = acts.storm_actions([t.id for t in session.teams])
         self.applied_n = max((i.applied_n or 0 for i in (*controls, *records)), default=0)
         until = {t.id: t.emitted_until for t in session.teams}
@@ -145,6 +147,10 @@ class SessionRunner:
             if r.applied_t is None:
                 self.applied_n += 1
                 taken_actions.append((r, until[r.team_id], self.applied_n))
+        for c in intensities:
+            if c.applied_t is None:
+                self.applied_n += 1
+                taken_controls.append((c, latest, self.applied_n))
         when = {("c", c.id): (at, n) for c, at, n in taken_controls}
         when |= {("a", r.id): (at, n) for r, at, n in taken_actions}
         unanswered: dict[tuple, Unanswered] = {}  # teams with the same controls share one
@@ -160,11 +166,18 @@ class SessionRunner:
                     inputs.append((at, *_place(n, 1, r.id), acts.engine_action(r, at)))
             inputs.sort(key=lambda item: item[:4])
             storm = Storm(self.scenario, session.seed, session.lang, [i[-1] for i in inputs])
-            state = TeamState(storm)
-            for post in storm.advance(team.emitted_until):
+            state = TeamState(storm, selector=Selector(session.intensity))
+            for c in intensities:
+                if c.team_id in (None, team.id):
+                    at = when.get(("c", c.id), (c.applied_t, None))[0]
+                    state.selector.set_intensity(c.payload.get("intensity"), at)
+            posts = storm.advance(team.emitted_until)
+            for post in posts:
                 self._count(state, post)
                 state.tally.add(post)
             state.tally.until = team.emitted_until
+            state.selector.feed(posts, team.emitted_until)  # chooses again what it chose
+            state.selector.take_changed()
             alone = [i for i in inputs if i[2] == 0]
             state.unanswered = unanswered.get(inputs_key := _controls_key(alone))
             if state.unanswered is None or state.unanswered.storm.now != team.emitted_until:
@@ -227,21 +240,33 @@ class SessionRunner:
             for post in posts:
                 self._count(state, post)
             state.tally.extend(posts, until)
-            dicts = [post_dict(p) for p in posts]
-            if not dicts:
-                svc.record_batch(team, (), until)
+            shown = sorted(state.selector.feed(posts, until), key=lambda p: p.t)
+            counts = state.selector.take_changed()
+            seq = svc.record_batch(team, posts, until, shown, state.selector.counted_on)
+            if seq is None and not counts and not posts:
                 continue
-            for start in range(0, len(dicts), MAX_BATCH):
-                chunk = dicts[start : start + MAX_BATCH]
-                last = start + MAX_BATCH >= len(dicts)
-                seq = svc.record_batch(team, chunk, until if last else chunk[-1]["t"])
+            if seq is None:  # only counters moved: no batch number, nothing to resync
                 self.emit(
-                    "posts",
-                    {"team": team.id, "seq": seq, "until": round(until, 3), "posts": chunk},
+                    "counts",
+                    {"team": team.id, "counts": counts, "totals": dict(state.selector.totals)},
                     to=team_room(team.id),
                     namespace=PLAY,
                 )
-            sent[team.id] = len(dicts)
+                continue
+            self.emit(
+                "posts",
+                {
+                    "team": team.id,
+                    "seq": seq,
+                    "until": round(until, 3),
+                    "posts": [post_dict(p) for p in shown],
+                    "counts": counts,
+                    "totals": dict(state.selector.totals),
+                },
+                to=team_room(team.id),
+                namespace=PLAY,
+            )
+            sent[team.id] = len(shown)
         if session.status == "running" and until >= clock.end:
             svc.end(session)
             payload = svc.clock_payload(session, now)
@@ -314,6 +339,12 @@ class SessionRunner:
             self._control_unanswered(control, at, targets)
             self.applied_n += 1
             applied.append((control, at, self.applied_n))
+        for control in svc.intensity_controls(session.id, pending=True):
+            for team_id, state in self.teams.items():
+                if control.team_id in (None, team_id):
+                    state.selector.set_intensity(control.payload.get("intensity"), now)
+            self.applied_n += 1
+            applied.append((control, now, self.applied_n))
         if applied:
             svc.mark_applied(applied)
         taken = []

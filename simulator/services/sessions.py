@@ -15,21 +15,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from ..engine.actions import Action
 from ..engine.clock import MAX_SPEED, MIN_SPEED, Clock
 from ..engine.loader import load_scenario_text
 from ..engine.scenario import Scenario
+from ..engine.storm import post_dict
 from ..engine.tally import Tally
 from ..extensions import db
+from ..feed import DEFAULT_INTENSITY, INTENSITIES, is_key, search_text
 from ..models import Control, DrillSession, Participant, PostRecord, Team, Trainer
 from ..plaintext import refusal
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed on phones
 MAX_TEAMS = 12
 MAX_NAME = 40
-SNAPSHOT_PER_PLATFORM = 150
+SNAPSHOT_PER_PLATFORM = 50
 STORM_CONTROLS = ("inject", "difficulty")
 
 wall_clock: Callable[[], float] = time.time  # tests replace it
@@ -102,6 +104,7 @@ class NewSession:
     team_names: Sequence[str]
     team_choice: str = "pick"
     name: str = ""
+    intensity: str = DEFAULT_INTENSITY
 
 
 def _new_join_code() -> str:
@@ -127,6 +130,7 @@ def create_session(trainer: Trainer, new: NewSession) -> DrillSession:
         raise SessionError("bad_teams", "two teams have the same name")
     if new.team_choice not in ("pick", "assign"):
         raise SessionError("bad_team_choice", "team choice is 'pick' or 'assign'")
+    _intensity(new.intensity)
     seed = new.seed if new.seed is not None else secrets.randbelow(1_000_000)
     session = DrillSession(
         trainer_id=trainer.id,
@@ -138,6 +142,7 @@ def create_session(trainer: Trainer, new: NewSession) -> DrillSession:
         join_code=_new_join_code(),
         team_choice=new.team_choice,
         speed=float(new.speed),
+        intensity=new.intensity,
         teams=[Team(name=name, position=i) for i, name in enumerate(names)],
     )
     db.session.add(session)
@@ -477,6 +482,30 @@ def set_difficulty(
     return control
 
 
+def _intensity(name: str | None) -> str:
+    if name not in INTENSITIES:
+        raise SessionError("bad_intensity", f"an intensity is one of {', '.join(INTENSITIES)}")
+    return name
+
+
+def set_intensity(session: DrillSession, team_id: int | None, intensity: str | None) -> Control:
+    """How many posts each column shows at the peak (simulator/feed.py), for one team or all."""
+    _not_ended(session)
+    team = team_of(session, team_id)
+    # the session keeps the intensity it opened with: the runner replays the changes from it
+    control = _log(session, "intensity", {"intensity": _intensity(intensity)}, team)
+    db.session.commit()
+    return control
+
+
+def intensity_controls(session_id: int, *, pending: bool = False) -> list[Control]:
+    """Intensity changes (only those the runner has not taken yet, if `pending`), by id."""
+    query = select(Control).where(Control.session_id == session_id, Control.kind == "intensity")
+    if pending:
+        query = query.where(Control.applied_t.is_(None))
+    return list(db.session.scalars(query.order_by(Control.id)))
+
+
 # -- what the runner needs ---------------------------------------------------------------
 
 
@@ -516,30 +545,51 @@ def mark_applied(applied: Sequence[tuple[Control, float, int]]) -> None:
     db.session.commit()
 
 
-def record_batch(team: Team, posts: Sequence[dict[str, Any]], until: float) -> int | None:
-    """Store a batch of posts sent to a team; returns its sequence number (None if empty)."""
+def record_batch(
+    team: Team,
+    posts: Sequence[Any],
+    until: float,
+    shown: Sequence[Any] = (),
+    counted_on: Callable[[Any], str | None] = lambda post: post.parent,
+) -> int | None:
+    """Record every new post of a team's world and send-mark those `shown` (new ones, or
+    pooled ones recorded earlier); returns the batch's sequence number (None if nothing is
+    shown)."""
     team.emitted_until = until
-    if not posts:
-        db.session.commit()
-        return None
-    team.seq += 1
-    # one executemany, no ORM objects: a busy minute is thousands of posts per team
-    db.session.execute(
-        insert(PostRecord),
-        [
-            {
-                "team_id": team.id,
-                "seq": team.seq,
-                "post_id": p["id"],
-                "t": p["t"],
-                "platform": p["platform"],
-                "data": p,
-            }
-            for p in posts
-        ],
-    )
+    shown_ids = {p.id for p in shown}
+    if shown_ids:
+        team.seq += 1
+    if posts:
+        # one executemany, no ORM objects: a busy minute is thousands of posts per team
+        db.session.execute(
+            insert(PostRecord),
+            [
+                {
+                    "team_id": team.id,
+                    "seq": team.seq,
+                    "post_id": p.id,
+                    "t": p.t,
+                    "platform": p.platform,
+                    "data": post_dict(p),
+                    "kind": p.kind,
+                    "parent": counted_on(p),
+                    "sentiment": p.sentiment,
+                    "shown": p.id in shown_ids,
+                    "key": is_key(p),
+                    "search": search_text(p),
+                }
+                for p in posts
+            ],
+        )
+    earlier = shown_ids - {p.id for p in posts}
+    if earlier:
+        db.session.execute(
+            update(PostRecord)
+            .where(PostRecord.team_id == team.id, PostRecord.post_id.in_(sorted(earlier)))
+            .values(shown=True, seq=team.seq)
+        )
     db.session.commit()
-    return team.seq
+    return team.seq if shown_ids else None
 
 
 def record_tallies(tallies: Iterable[tuple[Team, Tally, Tally, Sequence[int]]]) -> None:
@@ -552,18 +602,19 @@ def record_tallies(tallies: Iterable[tuple[Team, Tally, Tally, Sequence[int]]]) 
 
 
 def posts_since(team_id: int, seq: int, limit: int = 5000) -> list[tuple[int, dict[str, Any]]]:
-    """(seq, post) of every post sent to a team after batch `seq`, in order."""
+    """(seq, post) of every post sent to a team after batch `seq`, in order (a batch's posts
+    in time order, as the runner sent them)."""
     rows = db.session.execute(
         select(PostRecord.seq, PostRecord.data)
-        .where(PostRecord.team_id == team_id, PostRecord.seq > seq)
-        .order_by(PostRecord.seq, PostRecord.id)
+        .where(PostRecord.team_id == team_id, PostRecord.seq > seq, PostRecord.shown)
+        .order_by(PostRecord.seq, PostRecord.t, PostRecord.id)
         .limit(limit + 1)
     ).all()
     return [(r[0], r[1]) for r in rows]
 
 
 def snapshot_posts(team_id: int, per_platform: int = SNAPSHOT_PER_PLATFORM) -> list[dict[str, Any]]:
-    """The latest posts of each platform column, oldest first."""
+    """The latest posts shown in each platform column, oldest first."""
     out: list[tuple[float, int, dict[str, Any]]] = []
     platforms = db.session.scalars(
         select(PostRecord.platform).where(PostRecord.team_id == team_id).distinct()
@@ -571,8 +622,12 @@ def snapshot_posts(team_id: int, per_platform: int = SNAPSHOT_PER_PLATFORM) -> l
     for platform in platforms:
         rows = db.session.execute(
             select(PostRecord.id, PostRecord.t, PostRecord.data)
-            .where(PostRecord.team_id == team_id, PostRecord.platform == platform)
-            .order_by(PostRecord.id.desc())
+            .where(
+                PostRecord.team_id == team_id,
+                PostRecord.platform == platform,
+                PostRecord.shown,
+            )
+            .order_by(PostRecord.t.desc(), PostRecord.id.desc())
             .limit(per_platform)
         ).all()
         out.extend((r[1], r[0], r[2]) for r in rows)

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Participant
 from ..runner import session_room, team_room
 from ..services import actions as acts
+from ..services import history
 from ..services import sessions as svc
 from . import broadcast, presence
 from .events import CheckedNamespace
@@ -30,7 +31,17 @@ ACTION_FIELDS = {
     "tag": (str, False),
     "draft": (int, False),
 }
-RESYNC_LIMIT = 3000  # past this many missed posts, a fresh snapshot is cheaper
+RESYNC_LIMIT = 1000  # past this many missed posts, a fresh snapshot is cheaper
+SEARCH_FIELDS = {
+    "text": (str, False),
+    "platform": (str, False),
+    "tone": (str, False),
+    "from": (NUMBER, False),
+    "to": (NUMBER, False),
+    "before": (NUMBER, False),
+    "before_id": (str, False),
+}
+OLDER_FIELDS = {"platform": (str, True), "before": (NUMBER, False), "before_id": (str, False)}
 
 
 def _participant() -> Participant | None:
@@ -39,16 +50,27 @@ def _participant() -> Participant | None:
 
 
 def _snapshot(p: Participant) -> dict[str, Any]:
+    """The workspace as it stands: the latest posts of each column (at most
+    SNAPSHOT_PER_PLATFORM each), the key posts (at most history.KEY_POSTS), their counters,
+    the posts per column and every action of the team."""
     s = p.session
     team = p.team
+    actions = acts.team_actions(team.id) if team else []
+    posts = svc.snapshot_posts(team.id) if team else []
+    marked = [a.target for a in actions if a.type == "tag" and a.tag == "handle" and a.target]
+    key = history.key_posts(team.id, marked) if team else []
+    ids = {post["id"] for post in [*posts, *key]}
     return {
         "participant": {"id": p.id, "name": p.name, "role": p.role},
         "team": {"id": team.id, "name": team.name} if team else None,
         "session": {"id": s.id, "name": s.name, "lang": s.lang, "status": s.status},
         "clock": svc.clock_payload(s),
         "seq": team.seq if team else 0,
-        "posts": svc.snapshot_posts(team.id) if team else [],
-        "actions": [acts.view(a) for a in acts.team_actions(team.id)] if team else [],
+        "posts": posts,
+        "key_posts": key,
+        "counts": history.counts(team.id, ids) if team else {},
+        "totals": history.totals(team.id) if team else {},
+        "actions": [acts.view(a) for a in actions],
     }
 
 
@@ -98,6 +120,16 @@ class PlayNamespace(CheckedNamespace):
             batch.append(post)
         if batch:
             emit("posts", {"team": p.team_id, "seq": seq, "posts": batch})
+        if missed:
+            ids = {post["id"] for _, post in missed}
+            emit(
+                "counts",
+                {
+                    "team": p.team_id,
+                    "counts": history.counts(p.team_id, ids),
+                    "totals": history.totals(p.team_id),
+                },
+            )
 
     def on_resync(self, data: Any = None):
         """Sent by: a participant that saw a gap in sequence numbers. {last_seq}."""
@@ -172,6 +204,52 @@ class PlayNamespace(CheckedNamespace):
                 self.emit("action", acts.view(r), room=team_room(p.team_id))
         db.session.remove()
         return result
+
+    def on_older(self, data: Any = None):
+        """Sent by: a participant's column. {platform, before?, before_id?}: the page of the
+        column's posts before that one (history.PAGE at most), newest first."""
+        try:
+            data = check(data, OLDER_FIELDS)
+        except PayloadError as exc:
+            return error(exc.code, exc.message)
+        return self._history(
+            lambda team_id: history.older(
+                team_id, data["platform"], data.get("before"), data.get("before_id")
+            )
+        )
+
+    def on_search(self, data: Any = None):
+        """Sent by: a participant. {text?, platform?, tone?, from?, to?, before?, before_id?}:
+        a page of the team's whole world (history.SEARCH_PAGE at most), newest first."""
+        try:
+            data = check(data, SEARCH_FIELDS)
+        except PayloadError as exc:
+            return error(exc.code, exc.message)
+        criteria = {
+            "text": data.get("text") or "",
+            "platform": data.get("platform") or None,
+            "tone": data.get("tone") or None,
+            "t_from": data.get("from"),
+            "t_to": data.get("to"),
+            "before": data.get("before"),
+            "before_id": data.get("before_id"),
+        }
+        return self._history(lambda team_id: history.search(team_id, **criteria))
+
+    def _history(self, read) -> dict[str, Any]:
+        p = _participant()
+        if p is None:
+            return error("not_participant", "you are not in this session any more")
+        if p.team_id is None:
+            return error("no_team", "you are not in a team yet")
+        try:
+            page = read(p.team_id)
+            page["counts"] = history.counts(p.team_id, [post["id"] for post in page["posts"]])
+        except history.HistoryError as exc:
+            return error(exc.code, exc.message)
+        finally:
+            db.session.remove()
+        return ok(**page)
 
     def on_ping_clock(self, data: Any = None):
         """Sent by: a participant page, to correct its clock. Returns the clock."""

@@ -33,6 +33,7 @@ CONTROL_FIELDS = {
     "aggression": (NUMBER, False),
     "participant": (int, False),
     "role": (str, False),
+    "intensity": (str, False),
 }
 
 
@@ -77,6 +78,9 @@ def apply_control(session, data: dict[str, Any]) -> dict[str, Any]:
         return ok(control=control.id)
     elif action == "difficulty":
         control = svc.set_difficulty(session, team, data.get("volume"), data.get("aggression"))
+        return ok(control=control.id)
+    elif action == "intensity":
+        control = svc.set_intensity(session, team, data.get("intensity"))
         return ok(control=control.id)
     elif action in ("move", "remove"):
         if data.get("participant") is None:

@@ -52,9 +52,15 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "inject": ("team", "inject", "platform", "persona", "text"),
     "notice": ("team", "text", "kind"),
     "difficulty": ("team", "volume", "aggression"),
+    "intensity": ("team", "intensity"),
     "end": (),
 }
-REQUIRED = {"speed": ("speed",), "jump": ("to",), "notice": ("text",)}
+REQUIRED = {
+    "speed": ("speed",),
+    "jump": ("to",),
+    "notice": ("text",),
+    "intensity": ("intensity",),
+}
 CONTROL_BODY = {
     name: spec
     for name, spec in CONTROL_FIELDS.items()
@@ -69,6 +75,7 @@ SESSION_BODY = {
     "teams": (list, True),
     "team_choice": (str, False),
     "name": (str, False),
+    "intensity": (str, False),
 }
 SCENARIO_BODY = {"yaml": (str, True), "filename": (str, False)}
 
@@ -416,6 +423,7 @@ def session_view(session: DrillSession, detail: bool = False) -> dict[str, Any]:
         "status": session.status,
         "speed": session.speed,
         "team_choice": session.team_choice,
+        "intensity": session.intensity,
         "join_code": session.join_code,
         "created_at": _iso(session.created_at),
         "started_at": _iso(session.started_at),
@@ -531,6 +539,7 @@ def _new_session(trainer) -> svc.NewSession:
         team_names=data["teams"],
         team_choice=data.get("team_choice") or "pick",
         name=data.get("name") or "",
+        intensity=data.get("intensity") or svc.DEFAULT_INTENSITY,
     )
 
 

@@ -47,6 +47,19 @@ class NewSessionForm(FlaskForm):
             SelectChoice("assign", _l("I assign participants to teams")),
         ],
     )
+    intensity = SelectField(
+        _l("Feed intensity"),
+        default="calm",
+        choices=[
+            SelectChoice("calm", _l("Calm: about one post every two minutes per column")),
+            SelectChoice("busy", _l("Busy: about one post a minute per column")),
+            SelectChoice("overwhelming", _l("Overwhelming: about three posts a minute per column")),
+        ],
+        description=_l(
+            "What each column shows at the storm's peak, in simulated minutes, beside the key "
+            "posts always shown. Everything else is counted and searchable."
+        ),
+    )
     submit = SubmitField(_l("Create the session"))
 
 

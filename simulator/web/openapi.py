@@ -178,6 +178,7 @@ SCHEMAS: dict[str, Schema] = {
             "status": {"enum": ["lobby", "running", "paused", "ended"]},
             "speed": NUMBER,
             "team_choice": {"enum": ["pick", "assign"]},
+            "intensity": {"enum": ["calm", "busy", "overwhelming"]},
             "join_code": STRING,
             "created_at": TIMESTAMP,
             "started_at": nullable(TIMESTAMP),
@@ -224,6 +225,12 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "participants pick their team, or the trainer assigns them",
             },
             "name": {"type": "string", "maxLength": 120},
+            "intensity": {
+                "enum": ["calm", "busy", "overwhelming"],
+                "description": "how many posts each column shows at the storm's peak "
+                "(0.5, 1 or 3 per simulated minute, beside the posts always shown); calm if "
+                "left out",
+            },
         },
         ["scenario", "lang", "speed", "teams"],
     ),
@@ -299,6 +306,11 @@ CONTROLS: dict[str, tuple[str, dict[str, Schema], list[str]]] = {
             "aggression": {"type": "number", "minimum": -1, "maximum": 1},
         },
         [],
+    ),
+    "intensity": (
+        "how many posts each column shows at the storm's peak, for one team or all",
+        {"team": TEAM, "intensity": {"enum": ["calm", "busy", "overwhelming"]}},
+        ["intensity"],
     ),
     "end": ("end the session", {}, []),
 }

@@ -107,6 +107,7 @@ def new():
                     team_names=form.teams.data.splitlines(),
                     team_choice=form.team_choice.data,
                     name=form.name.data or "",
+                    intensity=form.intensity.data,
                 ),
             )
         except svc.SessionError as exc:

@@ -2,12 +2,15 @@
 // textContent: it stays inert.
 //
 // While someone reads a column (scrolled down, or focus inside it), new posts do not push the
-// list away: they wait behind a "12 new" bar, shown on click (as TweetDeck does).
+// list away: they wait behind a "12 new" bar, shown on click (as TweetDeck does). Older posts
+// come from the server a page at a time ("load older" at the bottom of each column). Shares and
+// replies are counters on the post, kept live.
 
 import { hms } from "./clock.js";
-import { plural } from "./numbers.js";
+import { number, plural } from "./numbers.js";
 
 const MAX_PER_COLUMN = 250;
+const FIRST_PAGE = 50; // posts of a column in a snapshot (SNAPSHOT_PER_PLATFORM)
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -16,7 +19,7 @@ function el(tag, className, text) {
   return node;
 }
 
-export function renderPost(post, i18n) {
+export function renderPost(post, i18n, counts = { shares: 0, replies: 0 }) {
   const li = el("li", `post post--${post.kind}${post.author.persona === "brand" ? " post--brand" : ""}`);
   li.dataset.id = post.id;
   li.tabIndex = -1;
@@ -33,24 +36,44 @@ export function renderPost(post, i18n) {
   li.append(head);
   const plain = post.kind === "post" || post.kind === "message" || (post.kind === "comment" && !post.parent);
   if (!plain) li.append(el("span", "post__kind", i18n[post.kind] || post.kind));
+  if (post.title) li.append(el("p", "post__title", post.title));
+  if (post.headline) li.append(el("p", "post__title", post.headline));
+  const stars = Math.max(0, Math.min(5, Math.round(Number(post.rating) || 0)));
+  if (stars) li.append(el("span", "post__rating", "★".repeat(stars) + "☆".repeat(5 - stars)));
   li.append(el("p", "post__text", post.text));
-  li.append(el("div", "post__foot", plural(i18n.followers, post.author.followers)));
+  const foot = el("div", "post__foot");
+  foot.append(el("span", "", plural(i18n.followers, post.author.followers)));
+  foot.append(el("span", "post__count", ""));
+  li.append(foot);
+  setCounts(li, counts, i18n);
   return li;
 }
 
+// "↻ 12 · 💬 3": the post's shares and replies in the whole storm (shown or not)
+export function setCounts(li, { shares, replies }, i18n) {
+  const label = li.querySelector(".post__count");
+  if (!label) return;
+  const parts = [];
+  if (shares) parts.push(`↻ ${number(shares)}`);
+  if (replies) parts.push(`💬 ${number(replies)}`);
+  label.textContent = parts.length ? ` · ${parts.join(" · ")}` : "";
+  label.title = `${plural(i18n.shares, shares)} · ${plural(i18n.replies, replies)}`;
+}
+
 export class Columns {
-  constructor(root, i18n, { decorate = () => {}, visible = () => true } = {}) {
+  constructor(root, i18n, { decorate = () => {}, visible = () => true, counts = () => undefined, older = null } = {}) {
     this.i18n = i18n;
     this.decorate = decorate;
     this.visible = visible;
+    this.countsOf = counts;
+    this.totals = {};
+    this.olderButtons = new Map();
     this.lists = new Map();
-    this.counts = new Map();
     this.pending = new Map();
     this.newBars = new Map();
     for (const list of root.querySelectorAll("[data-posts]")) {
       const platform = list.dataset.posts;
       this.lists.set(platform, list);
-      this.counts.set(platform, 0);
       this.pending.set(platform, []);
       list.addEventListener("scroll", () => { if (list.scrollTop < 4) this.release(platform); });
     }
@@ -59,14 +82,57 @@ export class Columns {
       bar.addEventListener("click", () => this.release(bar.dataset.new, true));
     }
     this.countLabels = root.querySelectorAll("[data-count]");
+    for (const button of root.querySelectorAll("[data-older]")) {
+      this.olderButtons.set(button.dataset.older, button);
+      button.addEventListener("click", () => older?.(button.dataset.older));
+    }
+  }
+
+  // The oldest post rendered in a column: where its next page of older posts starts.
+  oldest(platform) {
+    const last = this.lists.get(platform)?.lastElementChild;
+    return last ? last.dataset.id : null;
+  }
+
+  // A page of older posts (newest first) goes to the bottom of its column.
+  append(platform, posts, more) {
+    const list = this.lists.get(platform);
+    if (!list) return;
+    const have = new Set([...list.children].map((li) => li.dataset.id));
+    const nodes = posts.filter((p) => !have.has(p.id)).map((post) => this.render(post));
+    list.append(...nodes);
+    const button = this.olderButtons.get(platform);
+    if (button) button.hidden = !more;
+    if (!more) (this.exhausted ??= new Set()).add(platform);
+    else this.exhausted?.delete(platform);
+  }
+
+  render(post) {
+    const li = renderPost(post, this.i18n, this.countsOf(post.id));
+    this.decorate(li, post);
+    li.hidden = !this.visible(post);
+    return li;
+  }
+
+  recount(ids) {
+    for (const id of ids) {
+      for (const list of this.lists.values()) {
+        const li = list.querySelector(`[data-id="${CSS.escape(id)}"]`);
+        if (li) setCounts(li, this.countsOf(id), this.i18n);
+      }
+    }
+  }
+
+  setTotals(totals) {
+    this.totals = { ...totals };
+    this.updateCounts();
   }
 
   clear() {
     for (const list of this.lists.values()) list.replaceChildren();
-    for (const key of this.counts.keys()) {
-      this.counts.set(key, 0);
-      this.pending.set(key, []);
-    }
+    for (const key of this.pending.keys()) this.pending.set(key, []);
+    for (const button of this.olderButtons.values()) button.hidden = true;
+    this.exhausted = new Set();
     this.updateBars();
     this.updateCounts();
   }
@@ -83,11 +149,13 @@ export class Columns {
       if (!this.lists.has(post.platform)) continue;
       if (!byPlatform.has(post.platform)) byPlatform.set(post.platform, []);
       byPlatform.get(post.platform).push(post);
-      this.counts.set(post.platform, this.counts.get(post.platform) + 1);
     }
     for (const [platform, fresh] of byPlatform) {
       if (this.reading(platform)) this.pending.get(platform).push(...fresh);
       else this.insert(platform, fresh);
+      // a full first page: there may be more on the server
+      const button = this.olderButtons.get(platform);
+      if (button && !this.exhausted?.has(platform) && this.lists.get(platform).childElementCount >= FIRST_PAGE) button.hidden = false;
     }
     this.updateBars();
     this.updateCounts();
@@ -95,15 +163,14 @@ export class Columns {
 
   insert(platform, posts) {
     const list = this.lists.get(platform);
-    const nodes = posts.map((post) => {
-      const li = renderPost(post, this.i18n);
-      this.decorate(li, post);
-      li.hidden = !this.visible(post);
-      return li;
-    });
+    const nodes = posts.map((post) => this.render(post));
     nodes.reverse();
     list.prepend(...nodes);
-    while (list.childElementCount > MAX_PER_COLUMN) list.lastElementChild.remove();
+    if (list.childElementCount > MAX_PER_COLUMN) {
+      while (list.childElementCount > MAX_PER_COLUMN) list.lastElementChild.remove();
+      const button = this.olderButtons.get(platform);
+      if (button) button.hidden = false; // what left the column is a page away
+    }
   }
 
   release(platform, focus = false) {
@@ -125,9 +192,12 @@ export class Columns {
     }
   }
 
+  // Each column's counter: the posts of the team's world on that platform, shown or only
+  // counted (the server's figure, kept on a reload).
   updateCounts() {
     for (const label of this.countLabels) {
-      label.textContent = String(this.counts.get(label.dataset.count) ?? 0);
+      const n = this.totals[label.dataset.count] ?? 0;
+      label.textContent = number(n);
     }
   }
 

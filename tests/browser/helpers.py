@@ -26,10 +26,12 @@ def participant(browser, base_url, code, name, team, role="community_manager", v
     return page
 
 
-def new_session(trainer, scenario, speed, teams):
+def new_session(trainer, scenario, speed, teams, intensity=None):
     trainer.goto("/trainer/new")
     trainer.select_option("#scenario", scenario)
     trainer.select_option("#speed", speed)
+    if intensity:
+        trainer.select_option("#intensity", intensity)
     trainer.fill("#teams", "\n".join(teams))
     trainer.click("#submit")
     trainer.wait_for_url(re.compile(r"/trainer/\d+$"))

@@ -137,7 +137,10 @@ def test_escalate_draft_approve_and_the_thread_calms(
         team_id = db.execute(
             "select team_id from participant where name='Ana' and session_id=?", (session_id,)
         ).fetchone()[0]
-        stored = [r[0] for r in db.execute("select post_id from post where team_id=?", (team_id,))]
+        stored = [
+            r[0]
+            for r in db.execute("select post_id from post where team_id=? and shown", (team_id,))
+        ]
     assert set(received) == set(stored)
     assert set(received.values()) == {1}
     assert cm.dialogs == [] and director.dialogs == []

@@ -59,8 +59,10 @@ def test_running_sends_each_team_its_own_batches(app, drill, join, trainer_socke
     # same seed, same storm for both teams until they act differently
     assert [p["id"] for p in red_posts] == [p["id"] for p in blue_posts]
     with app.app_context():
+        shown = db.session.query(PostRecord).filter_by(team_id=drill["teams"][0], shown=True)
         stored = db.session.query(PostRecord).filter_by(team_id=drill["teams"][0]).count()
-    assert stored == len(red_posts)  # written before it was sent
+        assert shown.count() == len(red_posts)  # written before it was sent
+    assert stored > len(red_posts)  # every post is recorded; the team reads the human part
 
 
 def test_pause_stops_posts_and_resume_restarts(app, drill, join, trainer_socket, runner, wall):
@@ -191,8 +193,8 @@ def test_reconnecting_gets_exactly_what_was_missed(app, drill, join, trainer_soc
         everything = [
             p.post_id
             for p in db.session.query(PostRecord)
-            .filter_by(team_id=drill["teams"][0])
-            .order_by(PostRecord.id)
+            .filter_by(team_id=drill["teams"][0], shown=True)
+            .order_by(PostRecord.seq, PostRecord.t, PostRecord.id)
         ]
     assert seen + missed == everything
     assert len(set(seen + missed)) == len(everything)
