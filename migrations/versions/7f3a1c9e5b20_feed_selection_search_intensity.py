@@ -1,7 +1,7 @@
 """feed: posts shown or only counted, counters, search; the session's intensity
 
 Revision ID: 7f3a1c9e5b20
-Revises: a390ec9ac9fd
+Revises: b7d41e9a2c55
 Create Date: 2026-12-05 00:30:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7f3a1c9e5b20"
-down_revision = "a390ec9ac9fd"
+down_revision = "b7d41e9a2c55"
 branch_labels = None
 depends_on = None
 
