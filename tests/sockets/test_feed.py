@@ -203,7 +203,7 @@ def test_the_choice_survives_a_restart_and_an_intensity_change(
         }
         wall.t += 600
         second = Runner(app, now=wall)
-        again = second.claim(sid, recover=True)
+        again = second.claim(sid)
         assert again.teams[team].selector.shown == before
         # and the same choice as one uninterrupted selection of the same posts
         from simulator.engine.storm import Storm
