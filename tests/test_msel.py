@@ -511,3 +511,54 @@ def test_a_scenario_of_its_own_from_the_sheet_alone():
     added = scenario.injects[1].objective
     assert [o.title.fr for o in scenario.objectives if o.id == added] == ["Spot the weak signal"]
     assert [p.start for p in scenario.phases] == [0, 11 * 60, 25 * 60, 44 * 60]
+
+
+# -- and back: a scenario's injects as an MSEL ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["late-delivery", "data-breach"])
+def test_a_scenario_exported_as_an_msel_imports_back_to_the_same_injects(name):
+    from simulator.importers.msel_export import msel_xlsx, round_trip_fields
+
+    text = (ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
+    scenario = load_scenario_text(text, f"{name}.yaml")
+    raw = msel_xlsx(scenario, "fr")
+    sheet = read_msel(raw, f"{name}.xlsx")
+    assert sheet.title == scenario.title.fr and sheet.unmapped == ()
+    again = load_scenario_text(merge_msel(text, sheet.rows, name, "t", "t"), "again.yaml")
+    assert round_trip_fields(again.injects) == round_trip_fields(scenario.injects)
+    notes = {i.id: i.note.fr for i in again.injects if i.note}
+    assert notes == {i.id: i.note.fr for i in scenario.injects if i.note}
+
+
+def test_an_msel_round_trip_keeps_every_column():
+    from simulator.importers.msel_export import msel_xlsx
+
+    rows = [
+        ["0:05", "microblog", "angry_customer", "=Colis perdu", "Lost parcel", "reply, dm"],
+        ["1:10:30", "internal", "staff", "Appel du dépôt", "Depot calls", "escalate"],
+    ]
+    header = [*HEADER, "severity", "deadline", "optional", "id", "notes"]
+    rows[0] += ["customer_service", "detect", "3", "0:20", "", "first", "Watch the CM"]
+    rows[1] += ["operations", "escalate", "4", "0:10", "yes", "depot", ""]
+    first = parse_msel(csv_bytes([header, *rows]), "m.csv")
+    scenario = load_scenario_text(merge_msel(BASE, first, "t", "t", "t"), "t.yaml")
+    second = read_msel(msel_xlsx(scenario), "t.xlsx").rows
+    fields = (
+        "time",
+        "platform",
+        "persona",
+        "text_fr",
+        "text_en",
+        "expected_actions",
+        "must_escalate_to",
+        "objective",
+        "id",
+        "severity",
+        "deadline",
+        "optional",
+        "notes",
+    )
+    assert [[getattr(r, f) for f in fields] for r in second] == [
+        [getattr(r, f) for f in fields] for r in first
+    ]

@@ -454,7 +454,7 @@ class MselRow:
     objective: str | None
     id: str | None = None
     severity: int = DEFAULT_SEVERITY
-    deadline: str = DEFAULT_DEADLINE
+    deadline: str | None = DEFAULT_DEADLINE  # None: no deadline
     optional: bool = False
     kind: str | None = None  # "call" for a phone call
     to: str | None = None
@@ -798,8 +798,10 @@ class _RowReader:
                     N_("%(value)s is not a severity (1, 2, 3 or 4)"),
                     value=_show(v["severity"]),
                 )
-        deadline = DEFAULT_DEADLINE
-        if v.get("deadline"):
+        deadline: str | None = DEFAULT_DEADLINE
+        if normalise(v.get("deadline", "")) in _NOBODY - {""}:
+            deadline = None  # "none", "-": nothing is expected by a time
+        elif v.get("deadline"):
             seconds = _duration(v["deadline"])
             if not seconds:
                 bad(
@@ -1077,8 +1079,9 @@ def inject_dicts(rows: Sequence[MselRow], base: Mapping[str, Any] | None = None)
             "severity": row.severity,
             "must_escalate_to": role or row.must_escalate_to,
             "expected_actions": list(row.expected_actions),
-            "deadline": row.deadline,
         }
+        if row.deadline is not None:
+            inject["deadline"] = row.deadline
         if row.kind and row.platform == "internal":
             inject["kind"] = row.kind
         if row.objective:

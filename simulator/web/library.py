@@ -30,6 +30,7 @@ from ..importers.msel import FIELD_NAMES as MSEL_FIELDS
 from ..importers.msel import FIELDS as MSEL_FIELD_LIST
 from ..importers.msel import IGNORE as MSEL_IGNORE
 from ..importers.msel import MselError, MselSheet
+from ..importers.msel_export import msel_xlsx
 from ..importers.standalone import Standalone
 from ..labels import action_label, kind_label, platform_label
 from ..services import scenarios as library_service
@@ -365,6 +366,18 @@ def download(slug: str):
         text,
         mimetype="application/yaml",
         headers={"Content-Disposition": f'attachment; filename="{scenario.id}.yaml"'},
+    )
+
+
+@bp.get("/<slug>/msel.xlsx")
+@login_required
+def download_msel(slug: str):
+    """The scenario's injects as an MSEL workbook, in the columns the import reads back."""
+    scenario, _text = _get(slug)
+    return Response(
+        msel_xlsx(scenario, _lang()),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{scenario.id}-msel.xlsx"'},
     )
 
 

@@ -533,3 +533,20 @@ def test_an_hseep_msel_becomes_a_scenario_of_its_own_and_runs(alice):
     chatter = [p for p in posts if not p.inject and p.kind != "share"]
     assert len(chatter) > 100
     assert any("Volta Air outage" in p.text for p in chatter)
+
+
+def test_a_scenarios_injects_download_as_an_msel_that_imports_back(alice):
+    response = alice.get("/library/late-delivery/msel.xlsx", headers=EN)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('filename="late-delivery-msel.xlsx"')
+    assert "/library/late-delivery/msel.xlsx" in page(alice.get("/library/late-delivery"))
+    response = import_msel(alice, response.data, "late-delivery-msel.xlsx", new_id="ld-again")
+    assert response.status_code == 200, page(response)
+    again = load_scenario_text(result_yaml(response), "again.yaml")
+    shipped = load_scenario_text(
+        (ROOT / "scenarios" / "late-delivery.yaml").read_text(encoding="utf-8"), "ld.yaml"
+    )
+    assert [(i.id, i.time, i.text) for i in again.injects] == [
+        (i.id, i.time, i.text) for i in shipped.injects
+    ]
+    assert alice.get("/library/no-such/msel.xlsx").status_code == 404
