@@ -17,6 +17,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from . import grammar as g
+from .platforms import PLATFORMS
 from .scenario import (
     LANGS,
     SENTIMENTS,
@@ -44,13 +45,6 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64  # nested collections; a scenario needs fewer than 10
 MAX_ERRORS = 50
 DEFAULT_RESPONSE_DEADLINE = 3600.0
-DEFAULT_KIND = {
-    "microblog": "post",
-    "brand_page": "comment",
-    "forum": "post",
-    "news": "article",
-    "internal": "message",
-}
 _DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)|(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?)\s*$")
 
 Path_ = tuple[str | int, ...]
@@ -657,15 +651,6 @@ def _check_references(d: dict, errors: _Errors) -> None:
         _check_placeholders(d, (), errors)
 
 
-ROOT_FORMS = {
-    "microblog": ("post",),
-    "brand_page": ("comment",),
-    "forum": ("title", "post"),
-    "news": ("headline", "lede"),
-    "internal": ("message",),
-}
-
-
 def _check_grammar(
     d: dict,
     errors: _Errors,
@@ -751,7 +736,7 @@ def _check_grammar(
                     ph["rates"].get(plat, 0) > 0 for ph in d["phases"]
                 ):
                     continue
-                for form in ROOT_FORMS[plat]:
+                for form in PLATFORMS[plat].root_forms:
                     if f"{plat}.{form}" not in lookup:
                         errors.add(
                             ("personas", i, "platforms"),
@@ -921,7 +906,7 @@ def _build(d: dict, source: str) -> Scenario:
                 time=t,
                 phase=inj.get("phase") or phase_of(t),
                 platform=inj["platform"],
-                kind=inj.get("kind") or DEFAULT_KIND[inj["platform"]],
+                kind=inj.get("kind") or PLATFORMS[inj["platform"]].default_kind,
                 persona=inj["persona"],
                 author=_author(author) if author else None,
                 reply_to=inj.get("reply_to"),

@@ -22,21 +22,13 @@ from dataclasses import dataclass
 from math import ceil
 from typing import TYPE_CHECKING, Any
 
+from .platforms import BY_PREFIX, PLATFORMS
 from .rubric import assess
 from .scenario import L10n, ReactionRule
 
 if TYPE_CHECKING:
     from .actions import Action
     from .storm import Post, Storm
-
-BRAND_KIND = {
-    "microblog": "reply",
-    "brand_page": "reply",
-    "forum": "reply",
-    "news": "comment",
-    "internal": "message",
-}
-ROOT_PLATFORM = {"m": "microblog", "b": "brand_page", "f": "forum", "n": "news", "s": "internal"}
 
 
 class Handle:
@@ -142,8 +134,8 @@ def platform_of(storm: Storm, post_id: str) -> str | None:
         return known
     if root.startswith("w-"):
         root = root.rsplit("-", 1)[-1]
-    if root[:1] in ROOT_PLATFORM and root[1:].isdigit():
-        return ROOT_PLATFORM[root[0]]
+    if root[:1] in BY_PREFIX and root[1:].isdigit():
+        return BY_PREFIX[root[0]]
     return None
 
 
@@ -188,7 +180,9 @@ def _reply(storm: Handle, t: float, action: Action, key: str, out: list[Post]) -
     if public:
         post_id = f"brand-{key}"
         storm.register_root(post_id, platform)
-        storm.brand_post(t, post_id, platform, BRAND_KIND[platform], action.text, target, out)
+        storm.brand_post(
+            t, post_id, platform, PLATFORMS[platform].brand_kind, action.text, target, out
+        )
         storm.responded(root, t)
         storm.brand_spoke(t, action.text, "reply")
     bait = next(

@@ -36,6 +36,7 @@ from . import promises, reactions
 from .actions import Action
 from .authors import LOCALES, Author, _faker, author_pool
 from .grammar import Ctx, Expander, State, compile_alt, finish
+from .platforms import PLATFORMS
 from .rng import Rng, derive
 from .scenario import L10n, Persona, Scenario
 from .texts import CITIES, DEFAULT_REPLIES, QUOTE_COMMENTS, fill, roughen
@@ -99,11 +100,8 @@ FOLLOWER_EXPONENT = 0.5  # cascade size grows with followers, damped to stay sub
 MAX_CHILDREN_MEAN = 60.0
 BRAND_FOLLOWERS = 25_000
 
-# Mean number of replies and shares of a post by a 1,000-follower account, per platform.
-CASCADE_BASE = {"microblog": 0.85, "brand_page": 0.45, "forum": 0.5, "news": 0.9, "internal": 0.3}
 KIND_SPREAD = {"share": 0.8, "reply": 0.35, "comment": 0.5, "message": 0.6}
 SENTIMENT_SPREAD = {"negative": 1.1, "neutral": 0.9, "positive": 0.8}
-CHILD_KINDS = {"brand_page": "reply", "forum": "reply", "internal": "message"}
 PRESS_LAG_MEDIAN = 2400.0  # news follows the social storm by tens of minutes to hours
 PRESS_LAG_SPREAD = 0.6
 
@@ -197,7 +195,7 @@ def children_mean(
     platform: str, kind: str, followers: int, sentiment: str, virality: float
 ) -> float:
     mean = (
-        CASCADE_BASE[platform]
+        PLATFORMS[platform].cascade
         * KIND_SPREAD.get(kind, 1.0)
         * (max(followers, 1) / 1000.0) ** FOLLOWER_EXPONENT
         * SENTIMENT_SPREAD[sentiment]
@@ -321,7 +319,7 @@ class Storm:
         for platform in scenario.platforms:
             segments = self._segments(platform, 0.0, scenario.duration, 1.0)
             stream = _Stream(
-                ROOT_PREFIX[platform],
+                PLATFORMS[platform].prefix,
                 platform,
                 Rng(derive(seed, "roots", platform)),
                 segments,
@@ -509,7 +507,7 @@ class Storm:
             )
             rng = Rng(derive(self.seed, "wave", name, platform))
             stream = _Stream(
-                f"w-{name}-{ROOT_PREFIX[platform]}",
+                f"w-{name}-{PLATFORMS[platform].prefix}",
                 platform,
                 rng,
                 segments,
@@ -571,7 +569,7 @@ class Storm:
         instead of dying; returns how many posts were scheduled."""
         rng = Rng(derive(self.seed, "bait", inject.post_id, key))
         count = BAIT_POSTS + rng.below(BAIT_POSTS)
-        platform = inject.platform if inject.platform in _LINE_PLATFORMS else "microblog"
+        platform = inject.platform if PLATFORMS[inject.platform].one_text else "microblog"
         grammar = self.words is not None
         for j in range(count):
             back = j % 3 == 0  # every third post is the bait's author answering back
@@ -805,7 +803,7 @@ class Storm:
             sig = self.words.expand(ctx, "signature")
             if sig:
                 text = f"{text} {sig}"
-        if platform == "microblog" and form != "quote" and rng.random() < voice.hashtags:
+        if PLATFORMS[platform].hashtags and form != "quote" and rng.random() < voice.hashtags:
             tags = self._hashtags[phase]
             if tags:
                 tag = rng.choice(tags)
@@ -973,7 +971,7 @@ class Storm:
         else:
             sentiment = self._sentiment(rng, t, self.global_shift)
         author = self._author(rng, platform, sentiment)
-        kind = ROOT_KINDS[platform](rng)
+        kind = root_kind(platform, rng)
         plan = self._plan(rng, t, platform, kind, author.followers, sentiment, 1.0)
         # words last, so that every language gets the same storm from the same draws
         phase = self._phase_index(t)
@@ -993,7 +991,7 @@ class Storm:
             if stream.texts and rng.random() < 0.6:
                 templates = stream.texts
             text = self.fill(rng.choice(templates), rng, platform, t)
-            if platform == "microblog" and rng.random() < 0.2:
+            if PLATFORMS[platform].hashtags and rng.random() < 0.2:
                 tags = self._hashtags[phase]
                 if tags:
                     tag = rng.choice(tags)
@@ -1036,7 +1034,7 @@ class Storm:
             if tc < end:
                 kids.append((tc, k, (seed >> 42) * _UNIT22, seed))
         press = None
-        if self._press and platform != "news" and platform != "internal":
+        if self._press and PLATFORMS[platform].press_source:
             reach = followers * virality  # the press picks up big accounts and severe events
             if reach >= 20_000:
                 u, seed = rng.random(), rng.bits()
@@ -1143,20 +1141,18 @@ class Storm:
             return
         post_id = f"{parent.id}.{k}"
         platform = parent.platform
-        if platform == "microblog":
-            kind = "share" if rng.random() < 0.55 else "reply"
-        elif platform == "news":
-            if (
-                parent.kind == "article"
-                and rng.random() < 0.65
-                and "microblog" in self.scenario.platforms
-            ):
-                platform, kind = "microblog", "share"
-                post_id += "m"  # the id says where a post moved to another platform
-            else:
-                kind = "comment"
-        else:
-            kind = CHILD_KINDS[platform]
+        where = PLATFORMS[platform]
+        kind = where.child_kind
+        if where.share:
+            kind = "share" if rng.random() < where.share else where.child_kind
+        elif where.moves_to is not None and (
+            parent.kind == "article"
+            and rng.random() < where.move_share
+            and where.moves_to in self.scenario.platforms
+        ):
+            platform, kind = where.moves_to, "share"
+            post_id += PLATFORMS[platform].prefix  # the id says where a post moved
+
         if kind == "share" or rng.random() < 0.5:
             sentiment = parent.sentiment
         else:
@@ -1164,7 +1160,8 @@ class Storm:
         if sentiment == "negative" and shift and rng.random() < shift:
             sentiment = "positive" if rng.random() < 0.3 else "neutral"
         # anyone comments on an article; the press itself writes the articles
-        author = self._author(rng, "*" if kind == "comment" else platform, sentiment)
+        anyone = where.anyone_answers and kind != "share"
+        author = self._author(rng, "*" if anyone else platform, sentiment)
         virality = 1.0 + (parent.virality - 1.0) * 0.25
         plan = self._plan(rng, t, platform, kind, author.followers, sentiment, virality)
         trng = rng  # words last: see _root
@@ -1183,17 +1180,17 @@ class Storm:
                     else f"RT {parent.handle}: {quoted}"
                 )
         elif self.words is not None:
-            form = CHILD_FORMS[platform]
+            form = PLATFORMS[platform].answer_form
             text = self.compose(trng, author.persona, platform, form, sentiment, t)
             if text is None and platform == "internal":
                 text = self.compose(trng, author.persona, platform, "message", sentiment, t)
             if text is None:
                 return  # nothing this persona would say here: no reply
-            if platform == "microblog" and trng.random() < 0.6 and not text.startswith("@"):
+            if PLATFORMS[platform].mentions and trng.random() < 0.6 and not text.startswith("@"):
                 text = f"{parent.handle} {text}"
         else:
             text = self.fill(trng.choice(self._replies[sentiment]), trng, platform, t)
-            if platform == "microblog" and trng.random() < 0.6:
+            if PLATFORMS[platform].mentions and trng.random() < 0.6:
                 text = f"{parent.handle} {text}"
             text = roughen(text, trng, sentiment)
         post = Post(
@@ -1225,7 +1222,7 @@ class Storm:
             author = rng.choice(self.persona_pool(spec["persona"]))
         else:
             author = self._author(rng, platform, sentiment)
-        kind = spec.get("kind") or ROOT_KINDS[platform](rng)
+        kind = spec.get("kind") or root_kind(platform, rng)
         trng = Rng(derive(self.seed, "text", post_id))
         extra: tuple = ()
         made = None
@@ -1300,7 +1297,6 @@ class Storm:
         self._publish(post, rng, inject.virality, out)
 
 
-_LINE_PLATFORMS = frozenset({"microblog", "brand_page", "internal"})  # forms of one text
 _FRAMED = frozenset({"post", "reply", "comment", "message", "answer", "review", "quote"})
 
 
@@ -1362,19 +1358,18 @@ _DANGLING = frozenset(
         "pas",
     ]
 )
-CHILD_FORMS = {
-    "microblog": "reply",
-    "brand_page": "reply",
-    "forum": "answer",
-    "news": "comment",
-    "internal": "reply",
-}
 
 
 @lru_cache(maxsize=4096)
 def compiled_text(template: str, facts: frozenset[str]):
     """A scripted text (a reaction's, a wave's) compiled once as a grammar alternative."""
     return compile_alt(template, facts, ("reactions",))
+
+
+def root_kind(platform: str, rng: Rng) -> str:
+    """A root post's kind; a draw only where there is a choice (forum: post or review)."""
+    where = PLATFORMS[platform]
+    return where.root_kind(rng.random() if where.review_share else 1.0)
 
 
 def _affinity(stance: str, sentiment: str) -> float:
@@ -1394,16 +1389,6 @@ def _pick_templates(lang: str, sentiment: str, *sources) -> tuple[str, ...]:
             if other in source and source[other].get(lang):
                 return tuple(source[other][lang])
     return ("…",)
-
-
-ROOT_PREFIX = {"microblog": "m", "brand_page": "b", "forum": "f", "news": "n", "internal": "s"}
-ROOT_KINDS = {
-    "microblog": lambda rng: "post",
-    "brand_page": lambda rng: "comment",
-    "forum": lambda rng: "review" if rng.random() < 0.4 else "post",
-    "news": lambda rng: "article",
-    "internal": lambda rng: "message",
-}
 
 
 def iter_posts(

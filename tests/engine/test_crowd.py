@@ -147,3 +147,16 @@ def test_reactions_see_the_storm_through_a_narrow_handle(voices):
         handle.thread_factor  # noqa: B018
     with pytest.raises(AttributeError):
         handle.volume = 2.0
+
+
+def test_every_platform_is_one_registered_frozen_description():
+    import dataclasses
+
+    from simulator.engine.loader import schema
+    from simulator.engine.platforms import PLATFORMS
+
+    assert set(PLATFORMS) == set(schema()["$defs"]["platform"]["enum"])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        PLATFORMS["microblog"].share = 0.0  # type: ignore[misc]
+    assert PLATFORMS["forum"].root_forms == ("title", "post")
+    assert PLATFORMS["news"].moves_to == "microblog"

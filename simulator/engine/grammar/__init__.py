@@ -29,17 +29,12 @@ from typing import Any
 
 import yaml
 
+from ..platforms import PLATFORMS
 from ..rng import Rng
 from .french import polish
 
 HERE = Path(__file__).resolve().parent
-PLATFORM_FORMS = {
-    "microblog": ("post", "reply", "quote"),
-    "brand_page": ("comment", "reply"),
-    "forum": ("title", "post", "answer", "review"),
-    "news": ("headline", "lede", "comment"),
-    "internal": ("message", "reply"),
-}
+PLATFORM_FORMS = {name: p.forms for name, p in PLATFORMS.items()}
 START_RULES = frozenset(f"{p}.{f}" for p, forms in PLATFORM_FORMS.items() for f in forms)
 # Slots the storm fills itself; a rule or fact cannot take these names.
 BUILTINS = frozenset(
