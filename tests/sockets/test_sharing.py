@@ -137,6 +137,16 @@ def test_participants_see_their_own_team_only_after_the_release(app, running, ru
     assert "Point de situation" not in theirs and "Cléo" not in theirs
     assert app.test_client().get("/play/debrief").status_code == 302  # no participant: join
 
+    # in English, the hot wash of a French session: criteria, injects and numbers in English
+    english = red.get("/play/debrief", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for french, english_name in (("Détection", "Detection"), ("Escalade", "Escalation")):
+        assert english_name in english and french not in english
+    assert "Parcel 10 days late" in english and "first-complaint" not in english.split("<script")[0]
+    assert re.search(r"\d\.\d/15", english) and not re.search(r"\d,\d/15", english)
+    french = red.get("/play/debrief", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Détection" in french and re.search(r"\d,\d/15", french)
+    assert "Cléo · 1 action ·" in french and "Ana · 3 actions ·" in french  # ngettext
+
     trainer.post(f"/trainer/{sid}/hotwash", data={"csrf_token": token, "on": "0"})
     assert "hotwash-wait" in red.get("/play/debrief").get_data(as_text=True)
 
