@@ -225,8 +225,8 @@ def main() -> None:
         f"baseline          median {b:.2f} s for one bare counterfactual storm; debrief / "
         f"baseline = {w / b:.2f}"
     )
-    totals = [team["score"]["total"] for team in data["teams"]]
-    contained = [team["score"]["containment"] for team in data["teams"]]
+    totals = [team.score.total for team in data.teams]
+    contained = [team.score.containment for team in data.teams]
     print(f"scores            {', '.join(f'{x:.0f}' for x in totals)}")
     print(f"containment       {', '.join(f'{x:.0%}' for x in contained)}")
 

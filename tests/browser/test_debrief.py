@@ -37,6 +37,12 @@ def test_debrief_share_link_and_hot_wash(browser, base_url, trainer_page, live_d
         ".map((d) => [d.label, d.backgroundColor]))"
     )
     assert colours == {"Rouge": "#c0281b", "Bleu": "#1d4f9c"}
+    # the PDF link says it is working while the report is made, then saves the file
+    with trainer.expect_download(timeout=120_000) as made:
+        trainer.get_by_role("link", name="PDF", exact=True).click()
+        expect(trainer.locator(".pdf-status")).to_contain_text("Préparation du PDF")
+    assert made.value.suggested_filename == f"stormdrill-session-{session_id}.pdf"
+    expect(trainer.locator(".pdf-status")).to_have_text("PDF prêt.")
     red = trainer.locator(f"#team-{teams['Rouge']}")
     internal = red.locator("details.criterion").filter(has_text="Communication interne")
     internal.locator("summary").click()
