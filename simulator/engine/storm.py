@@ -13,6 +13,11 @@ How it works
   pending children are thinned and turn less negative), a second wave starts, a backlash or a
   leak is published, a bad reply is screenshot.
 
+The storm is split by concern: posts.py (a post and its JSON), kernel.py (delays and
+cascade sizes), authors.py (who writes), text.py (what they write: grammar, voices, forms),
+platforms.py (each platform described once), reactions.py (how the storm answers back),
+promises.py (time-bound promises in what the brand says), and this module, the loop.
+
 Everything is processed in one time-ordered queue, so asking window by window gives exactly
 the posts of one long run, and an action at time t changes nothing before t. Each post owns
 its own random stream: an action touches only what it causes, and the rest of the storm is
@@ -23,29 +28,30 @@ from __future__ import annotations
 
 import copy
 import heapq
-import json
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from math import ceil, exp, log
 from typing import NamedTuple
 
 from . import promises, reactions
 from .actions import Action
 from .authors import LOCALES, Author, _faker, author_pool
-from .grammar import Ctx, Expander, State, compile_alt, finish
+from .grammar import Expander, State
+from .kernel import (  # noqa: F401  (re-exported: the public names of the storm module)
+    _UNIT22,
+    _UNIT32,
+    KERNEL_HEAD,
+    KERNEL_S0,
+    KERNEL_THETA,
+    children_mean,
+    kernel_delay,
+)
 from .platforms import PLATFORMS
+from .posts import Post, ReactionFired, post_dict, post_json, thread_of  # noqa: F401
 from .rng import Rng, derive
 from .scenario import L10n, Persona, Scenario
-from .texts import CITIES, DEFAULT_REPLIES, QUOTE_COMMENTS, fill, roughen
-from .voice import typed
-
-# The SEISMIC kernel (Zhao et al., KDD 2015): constant up to S0, then (s/S0)^-(1+THETA).
-KERNEL_S0 = 300.0
-KERNEL_THETA = 0.242
-KERNEL_HEAD = KERNEL_THETA / (1.0 + KERNEL_THETA)  # share of the mass within S0
+from .text import Writing, compiled_text  # noqa: F401
+from .texts import CITIES, DEFAULT_REPLIES, QUOTE_COMMENTS, roughen
 
 VOLUME_BOUND = 2.0  # root candidates are drawn at this multiple of the phase rate
 # Deleting brand-page criticism younger than this backfires; older comments have been seen
@@ -96,112 +102,14 @@ BROKEN_TEXTS = {
     ),
 }
 WAVE_CAP = 0.6  # second waves together add at most this share of the background volume
-FOLLOWER_EXPONENT = 0.5  # cascade size grows with followers, damped to stay subcritical
-MAX_CHILDREN_MEAN = 60.0
 BRAND_FOLLOWERS = 25_000
 
-KIND_SPREAD = {"share": 0.8, "reply": 0.35, "comment": 0.5, "message": 0.6}
-SENTIMENT_SPREAD = {"negative": 1.1, "neutral": 0.9, "positive": 0.8}
 PRESS_LAG_MEDIAN = 2400.0  # news follows the social storm by tens of minutes to hours
 PRESS_LAG_SPREAD = 0.6
 
 # Heap entry kinds; actions sort before deadline checks, which sort before posts.
 _ACTION, _CHECK, _ROOT, _CHILD, _SCRIPTED = range(5)
 _PRIORITY = {_ACTION: 0, _CHECK: 1, _ROOT: 2, _CHILD: 2, _SCRIPTED: 2}
-
-
-class Post(NamedTuple):
-    """One post, exactly the public contract's fields (see docs/scenario-format.md)."""
-
-    id: str
-    t: float
-    platform: str
-    kind: str
-    author: Author
-    text: str
-    lang: str
-    parent: str | None
-    inject: str | None
-    sentiment: str
-    cause: str | None
-    # fields only some forms have (title, rating, headline, lede, byline), as (key, value) pairs
-    extra: tuple = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ReactionFired:
-    """A reaction rule fired: when, why, and what it answered."""
-
-    rule: str
-    type: str
-    t: float
-    reason: L10n
-    action: str | None = None
-    inject: str | None = None
-    target: str | None = None
-
-
-def post_dict(post: Post) -> dict:
-    a = post.author
-    out = {
-        "id": post.id,
-        "t": post.t,
-        "platform": post.platform,
-        "kind": post.kind,
-        "author": {
-            "handle": a.handle,
-            "name": a.name,
-            "persona": a.persona,
-            "followers": a.followers,
-            "verified": a.verified,
-        },
-        "text": post.text,
-        "lang": post.lang,
-        "parent": post.parent,
-        "inject": post.inject,
-        "sentiment": post.sentiment,
-        "cause": post.cause,
-    }
-    if post.extra:
-        out.update(post.extra)
-    return out
-
-
-def post_json(post: Post) -> str:
-    return json.dumps(post_dict(post), ensure_ascii=False, separators=(",", ":"))
-
-
-def thread_of(post_id: str) -> str:
-    """The id of the post that started this post's cascade (ids grow by '.k' per generation)."""
-    return post_id.split(".", 1)[0]
-
-
-def kernel_delay(bits: int) -> float:
-    """A delay (seconds) between a post and one of its replies or shares, from 42 random bits."""
-    pick = (bits & 0x1FFFFF) * _UNIT21
-    r = ((bits >> 21 & 0x1FFFFF) + 0.5) * _UNIT21
-    if pick < KERNEL_HEAD:
-        return r * KERNEL_S0
-    return KERNEL_S0 * r**_TAIL_POWER
-
-
-_UNIT21 = 1.0 / (1 << 21)
-_UNIT22 = 1.0 / (1 << 22)
-_UNIT32 = 1.0 / (1 << 32)
-_TAIL_POWER = -1.0 / KERNEL_THETA
-
-
-def children_mean(
-    platform: str, kind: str, followers: int, sentiment: str, virality: float
-) -> float:
-    mean = (
-        PLATFORMS[platform].cascade
-        * KIND_SPREAD.get(kind, 1.0)
-        * (max(followers, 1) / 1000.0) ** FOLLOWER_EXPONENT
-        * SENTIMENT_SPREAD[sentiment]
-        * virality
-    )
-    return min(mean, MAX_CHILDREN_MEAN)
 
 
 class _Stream:
@@ -272,7 +180,7 @@ class _Parent(NamedTuple):
     virality: float
 
 
-class Storm:
+class Storm(Writing):
     """One team's storm, advanced window by window (`advance`) as the session's clock runs."""
 
     def __init__(
@@ -670,176 +578,6 @@ class Storm:
 
     def persona_pool(self, persona_id: str) -> tuple[Author, ...]:
         return author_pool(self.scenario.persona(persona_id), self.seed, self.lang)
-
-    def fill(
-        self, template: str, rng: Rng, platform: str, t: float, extra: dict | None = None
-    ) -> str:
-        if "{" not in template:  # most texts: nothing to fill
-            return template.strip()
-        phase = self._phases[self._phase_index(t)]
-        lang = self.lang
-
-        def value(name: str) -> str:
-            if extra and name in extra:
-                return extra[name]
-            if name == "brand":
-                return self.scenario.brand.name
-            if name == "handle":
-                return self.scenario.brand.handle(platform)
-            if name == "topic":
-                topics = phase.topics.get(lang) or (self.scenario.brand.name,)
-                return rng.choice(topics)
-            if name == "hashtag":
-                tags = self._hashtags[self._phase_index(t)]
-                return rng.choice(tags) if tags else ""
-            if name == "mention":
-                return rng.choice(self._mentions).handle
-            if name == "name":
-                return rng.choice(self._first_names)
-            if name == "city":
-                return rng.choice(self._cities)
-            if name == "number":
-                return str(2 + rng.below(98))
-            if name in ("promise", "deadline") and self.promise is not None:
-                return self.promise.words
-            return "{" + name + "}"
-
-        return fill(template, value).strip()
-
-    def _slot(self, name: str, ctx: Ctx) -> str:
-        """A slot the storm fills itself (see grammar.BUILTINS)."""
-        rng = ctx.rng
-        if ctx.extra and name in ctx.extra:
-            return ctx.extra[name]
-        if name == "brand":
-            return self.scenario.brand.name
-        if name == "handle":
-            return self.scenario.brand.handle(ctx.platform)
-        if name == "topic":
-            topics = self._phases[ctx.phase].topics.get(self.lang) or (self.scenario.brand.name,)
-            return rng.choice(topics)
-        if name == "hashtag":
-            tags = self._hashtags[ctx.phase]
-            return rng.choice(tags) if tags else ""
-        if name == "mention":
-            return rng.choice(self._mentions).handle
-        if name == "name":
-            return rng.choice(self._first_names)
-        if name == "city":
-            return rng.choice(self._cities)
-        if name == "number":
-            return str(2 + rng.below(98))
-        if name == "quote":
-            return self.quote(rng)
-        if name in ("promise", "deadline"):
-            return self.promise.words if self.promise else ""
-        return ""
-
-    def quote(self, rng: Rng) -> str:
-        """A few consecutive words of what the brand said last, as people quote them: a
-        clause from its start, cut after four to nine words."""
-        if not self.brand_words:
-            return ""
-        text = self.brand_words[-1 if rng.random() < 0.7 else rng.below(len(self.brand_words))]
-        clauses = [c for c in _CLAUSE.split(_QUOTES.sub("", text)) if len(c.split()) >= 4]
-        if not clauses:
-            return _QUOTES.sub("", text).strip()
-        words = rng.choice(clauses).split()
-        n = len(words) if len(words) <= 9 else 4 + rng.below(6)
-        while n > 4 and words[n - 1].lower() in _DANGLING:
-            n -= 1
-        return " ".join(words[:n])
-
-    def grammar_fill(
-        self,
-        template: str,
-        rng: Rng,
-        author: Author,
-        platform: str,
-        sentiment: str,
-        t: float,
-        extra: dict | None = None,
-    ) -> str:
-        """A scripted text written with the grammar: its slots may be rules and facts."""
-        if "{" not in template:
-            return template.strip()
-        alt = compiled_text(template, self._fact_names)
-        phase = self._phase_index(t)
-        persona = author.persona if author.persona in self._lookup else self._any_persona
-        ctx = Ctx(persona, phase, self._phase_ids[phase], sentiment, platform, rng, extra)
-        text = self.words.write_alt(ctx, alt)
-        return text if text is not None else self.fill(template, rng, platform, t, extra)
-
-    def compose(
-        self,
-        rng: Rng,
-        persona: str,
-        platform: str,
-        form: str,
-        sentiment: str,
-        t: float,
-        extra: dict | None = None,
-    ) -> str | None:
-        """One text from a persona's grammar, as this persona types it; None: nothing fits."""
-        phase = self._phase_index(t)
-        ctx = Ctx(persona, phase, self._phase_ids[phase], sentiment, platform, rng, extra)
-        text = self.words.write(ctx, f"{platform}.{form}")
-        if text is None:
-            return None
-        voice = self._voices.get(persona)
-        if voice is None:
-            return text
-        if form in _FRAMED:  # openings and endings: how this persona starts and signs off
-            if rng.random() < voice.openers:
-                head = self.words.expand(ctx, "opener")
-                if head:
-                    head = head.strip()
-                    text = joined(head[:1].upper() + head[1:], text, self.scenario.brand.name)
-            if rng.random() < voice.endings:
-                tail = self.words.expand(ctx, "ending")
-                if tail:
-                    text = f"{text} {finish(tail, self.lang)}"
-        if voice.signature and rng.random() < voice.signature:
-            sig = self.words.expand(ctx, "signature")
-            if sig:
-                text = f"{text} {sig}"
-        if PLATFORMS[platform].hashtags and form != "quote" and rng.random() < voice.hashtags:
-            tags = self._hashtags[phase]
-            if tags:
-                tag = rng.choice(tags)
-                if tag.lower() not in text.lower():
-                    text = f"{text} {tag}"
-        return typed(text, voice, rng, sentiment)
-
-    def _form_text(
-        self, rng: Rng, author: Author, platform: str, kind: str, sentiment: str, t: float
-    ) -> tuple[str, str, tuple] | None:
-        """(kind, text, extra fields) of a root post in its platform's form, or None."""
-        persona = author.persona
-        if platform == "news":
-            head = self.compose(rng, persona, "news", "headline", sentiment, t)
-            lede = head and self.compose(rng, persona, "news", "lede", sentiment, t)
-            if not head or not lede:
-                return None
-            sep = " " if head[-1] in ".?!…" else ". "
-            extra = (("headline", head), ("lede", lede), ("byline", author.name))
-            return "article", f"{head}{sep}{lede}", extra
-        if platform == "forum":
-            if kind == "review" and "forum.review" in self._lookup.get(persona, {}):
-                text = self.compose(rng, persona, "forum", "review", sentiment, t)
-                if text is None:
-                    return None
-                stars = {"negative": (1, 2), "neutral": (3, 3), "positive": (4, 5)}[sentiment]
-                rating = stars[0] + rng.below(stars[1] - stars[0] + 1)
-                return "review", text, (("rating", rating),)
-            title = self.compose(rng, persona, "forum", "title", sentiment, t)
-            body = title and self.compose(rng, persona, "forum", "post", sentiment, t)
-            if not title or not body:
-                return None
-            return "post", body, (("title", title),)
-        form = {"microblog": "post", "brand_page": "comment", "internal": "message"}[platform]
-        text = self.compose(rng, persona, platform, form, sentiment, t)
-        return None if text is None else (kind, text, ())
 
     # -- internals ----------------------------------------------------------------------
 
@@ -1295,75 +1033,6 @@ class Storm:
             None,
         )
         self._publish(post, rng, inject.virality, out)
-
-
-_FRAMED = frozenset({"post", "reply", "comment", "message", "answer", "review", "quote"})
-
-
-def joined(head: str, text: str, brand: str) -> str:
-    """An opener before a text: "Franchement, je..." but "Bon. Je..." and "Bon, Bleuet..."."""
-    if head[-1] in ".!?…»" or not text:
-        return f"{head} {text}"
-    word = text.split(" ", 1)[0]
-    keep = word[:1] in '@#«"' or word.startswith(brand) or (len(word) > 1 and word[1].isupper())
-    return f"{head} {text if keep else text[:1].lower() + text[1:]}"
-
-
-_CLAUSE = re.compile(r"[.!?:;,()]\s+|\s+[–—]\s+|\n+")
-_QUOTES = re.compile(r"[«»“”\"]")
-# words a quote does not end on
-_DANGLING = frozenset(
-    [
-        "de",
-        "du",
-        "des",
-        "la",
-        "le",
-        "les",
-        "à",
-        "au",
-        "aux",
-        "et",
-        "ou",
-        "ni",
-        "que",
-        "qui",
-        "pour",
-        "par",
-        "sur",
-        "dans",
-        "un",
-        "une",
-        "nos",
-        "vos",
-        "votre",
-        "notre",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "to",
-        "of",
-        "for",
-        "by",
-        "on",
-        "in",
-        "with",
-        "our",
-        "your",
-        "we",
-        "you",
-        "ne",
-        "pas",
-    ]
-)
-
-
-@lru_cache(maxsize=4096)
-def compiled_text(template: str, facts: frozenset[str]):
-    """A scripted text (a reaction's, a wave's) compiled once as a grammar alternative."""
-    return compile_alt(template, facts, ("reactions",))
 
 
 def root_kind(platform: str, rng: Rng) -> str:
