@@ -62,3 +62,43 @@ def test_the_what_if_page(app, running, runner):
     page = client.get(url + query).get_data(as_text=True)
     assert 'id="fork-chart"' in page
     assert stranger(app, "zed").get(url).status_code == 404
+
+
+def test_a_what_if_from_a_snapshot_is_the_storm_replayed_from_the_start(app, running, runner):
+    """The what-if starts from the team's storm as of the last snapshot before the first
+    change, not from minute 0: the posts it counts are exactly those of a full replay."""
+    from simulator.engine.actions import Action
+    from simulator.engine.storm import Storm
+    from simulator.engine.tally import Tally
+    from simulator.services import debrief as debriefs
+    from simulator.services import fork as forks
+
+    played(app, running, runner)
+    with app.app_context():
+        session = db.session.get(DrillSession, running["drill"]["id"])
+        team = session.teams[0]
+        until = team.emitted_until
+        assert until > 2 * forks.STEP + 100
+        actual = [
+            debriefs.acts.engine_action(r, r.applied_t)
+            for r in debriefs.team_actions(team)
+            if r.engine
+        ]
+        controls = list(debriefs._controls(session, team))
+        inputs = sorted(controls + actual, key=lambda a: a.t)
+        late = 2 * forks.STEP + 100  # after the third snapshot
+        statement = Action(t=late, type="holding_statement", text=GOOD, id="hs")
+        what_if = sorted([*inputs, statement], key=lambda a: a.t)
+        playing, _ = debriefs.tallies(session, team)
+        forked = forks._forked(session, team, inputs, what_if, [late], playing)
+        whole = Tally.of(
+            Storm(forks.svc.scenario_of(session), session.seed, session.lang, what_if).advance(
+                until
+            ),
+            until=until,
+        )
+        snapshots = next(reversed(forks._snapshots.values()))
+    assert [t for t, _ in snapshots][:3] == [0.0, forks.STEP, 2 * forks.STEP]
+    minutes = int(until // 60) + 1
+    assert forked.series(minutes) == whole.series(minutes) and forked.posts == whole.posts
+    assert forked.injects == whole.injects
