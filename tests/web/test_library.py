@@ -505,6 +505,37 @@ def test_an_hseep_msel_with_an_unknown_column_is_mapped_then_imported(alice):
     assert "Controller: Camille" in first.note.en
 
 
+def post_multipart(client, url: str, fields: dict):
+    # encoded here: the test client would spool a large body to a file it never closes
+    boundary, body = encode_multipart(fields)
+    return client.post(
+        url, data=body, content_type=f"multipart/form-data; boundary={boundary}", headers=EN
+    )
+
+
+def test_a_large_msel_kept_while_its_columns_are_mapped_is_read_back(alice):
+    """The kept file travels back base64 (a third larger): a 1.8 MB sheet still fits."""
+    header = "time,platform,persona,text_fr,text_en,Status,# notes"
+    row = "0:05,microblog,angry_customer,Colis perdu,Lost parcel,ready," + "n" * 3500
+    raw = "\n".join([header] + [row] * 500).encode()
+    assert 1_700_000 < len(raw) < MAX_BYTES
+    fields = {
+        "csrf_token": csrf(alice, "/library/import"),
+        "base": "late-delivery",
+        "new_id": "big-msel",
+        "title_fr": "Gros MSEL",
+        "title_en": "Big MSEL",
+    }
+    file = FileStorage(io.BytesIO(raw), filename="big.csv")
+    response = post_multipart(alice, "/library/import", {**fields, "file": file})
+    assert response.status_code == 200 and 'name="map:Status"' in page(response)
+    kept = re.search(r'name="kept_file"[^>]*value="([^"]+)"', page(response))[1]
+    mapped = {**fields, "kept_file": kept, "kept_name": "big.csv", "map:Status": "ignore"}
+    response = post_multipart(alice, "/library/import", mapped)
+    assert response.status_code == 200, page(response)[:300]
+    assert len(load_scenario_text(result_yaml(response), "big.yaml").injects) == 500
+
+
 def test_an_hseep_msel_becomes_a_scenario_of_its_own_and_runs(alice):
     """No base scenario: the brand and what happened are asked, the rest is built."""
     fields = dict(text_lang="en", new_id="volta-ttx", base="", severity="3")
