@@ -304,6 +304,16 @@ def test_too_many_rows():
     assert errors == ["row 502: an MSEL has at most 500 rows"]
 
 
+@pytest.mark.parametrize("make", [csv_bytes, xlsx_bytes])
+def test_too_many_columns(make):
+    """A sheet is read 40 columns wide, CSV as XLSX: a wider one is said, not offered whole."""
+    wide = [*HEADER, *(f"c{i}" for i in range(100))]
+    filename = "msel.csv" if make is csv_bytes else "msel.xlsx"
+    assert errors_of(make([wide, ROW]), filename)[0].endswith(
+        'row 1: an MSEL has at most 40 columns, and this row has a value in column AO ("c32")'
+    )
+
+
 # -- the sheets planners already have ---------------------------------------------------------
 
 HSEEP = [

@@ -163,7 +163,26 @@ def read_table(raw: bytes, filename: str) -> Table:
     if suffix in (".xlsx", ".xlsm") and not raw.startswith(b"PK\x03\x04"):
         raise fail(N_("this is not a readable .xlsx file"))
     # an XLSX is a zip file, whatever its name says
-    return _read_xlsx(raw, fail) if raw.startswith(b"PK\x03\x04") else _read_csv(raw, fail)
+    table = _read_xlsx(raw, fail) if raw.startswith(b"PK\x03\x04") else _read_csv(raw, fail)
+    _check_width(table)
+    return table
+
+
+def _check_width(table: Table) -> None:
+    """Refuse a row with a value beyond the last column read (a CSV line could hold 100,000)."""
+    for number, cells in table.records:
+        beyond = next((i for i, c in enumerate(cells) if i >= MAX_COLUMNS and cell_text(c)), None)
+        if beyond is not None:
+            message = N_(
+                "an MSEL has at most %(limit)s columns, and this row has a value in column "
+                "%(letter)s (%(value)s)"
+            )
+            value = f'"{cell_text(cells[beyond])[:60]}"'
+            where = Where(number, sheet=table.sheet)
+            letter = column_letter(beyond)
+            raise SheetError(
+                [problem(where, message, limit=MAX_COLUMNS, letter=letter, value=value)]
+            )
 
 
 def _read_csv(raw: bytes, fail: Callable[..., SheetError]) -> Table:
@@ -217,7 +236,7 @@ def _read_xlsx(raw: bytes, fail: Callable[..., SheetError]) -> Table:
                 sheet = book.worksheets[0]
                 # data_only: a formula cell gives the value Excel saved, never the formula.
                 # Merged cells hold their value in the first cell, the others read empty.
-                rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+                rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
                 records = []
                 for number, cells in enumerate(rows, start=1):
                     if any(cell_text(c) for c in cells):
