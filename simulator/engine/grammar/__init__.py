@@ -21,6 +21,7 @@ random stream, so the storm stays a pure function of its inputs.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -255,11 +256,25 @@ class Expander:
         self.state = state
         self._cache: dict[tuple, tuple[tuple[Alt, ...], tuple[float, ...]]] = {}
         self._version = -1
+        # rules none of whose alternatives has a condition: drawn from without filtering
+        self._static: dict[str, dict[str, tuple[tuple[Alt, ...], tuple[float, ...]]]] = {}
+        for persona, rules in lookup.items():
+            mine = self._static[persona] = {}
+            for name, alts in rules.items():
+                if alts and all(_unconditional(a) for a in alts):
+                    cum, total = [], 0.0
+                    for a in alts:
+                        total += a.weight
+                        cum.append(total)
+                    mine[name] = (alts, tuple(cum))
 
     def has(self, persona: str, rule: str) -> bool:
         return rule in self.lookup.get(persona, {})
 
     def _eligible(self, ctx: Ctx, name: str) -> tuple[tuple[Alt, ...], tuple[float, ...]]:
+        static = self._static[ctx.persona].get(name)
+        if static is not None:
+            return static
         st = self.state
         if st.version != self._version:
             self._cache.clear()
@@ -300,16 +315,9 @@ class Expander:
         if not alts:
             return None
         rng: Rng = ctx.rng
+        last = len(alts) - 1
         for _ in range(3):
-            x = rng.random() * cum[-1]
-            lo, hi = 0, len(cum) - 1
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if cum[mid] > x:
-                    hi = mid
-                else:
-                    lo = mid + 1
-            alt = alts[lo]
+            alt = alts[min(bisect_right(cum, rng.random() * cum[-1]), last)]
             text = self._write(ctx, alt, depth)
             if text is not None:
                 if alt.agree is not None:
@@ -359,6 +367,18 @@ class Expander:
         return finish(text, self.lang)
 
 
+def _unconditional(a: Alt) -> bool:
+    return (
+        a.phases is None
+        and a.sentiments is None
+        and a.platforms is None
+        and not a.known
+        and not a.unknown
+        and a.brand is None
+        and a.promise is None
+    )
+
+
 def _agree(forms: tuple[str, ...], agree: str) -> str:
     plural = agree.endswith("pl")
     if len(forms) == 2:
@@ -388,7 +408,8 @@ def finish(text: str, lang: str) -> str:
         text = _SPACE_BEFORE.sub(r"\1", text)
     if text and text[-1] in " ,;:–-":
         text = _TRAILING.sub("", text)
-    text = _SENTENCE.sub(_upper, text)
+    if ". " in text or "? " in text or "! " in text or "… " in text:
+        text = _SENTENCE.sub(_upper, text)
     if lang == "fr":
         text = polish(text)
     if text and text[0].islower() and not text.startswith(("@", "#")):
