@@ -141,6 +141,15 @@ def criterion(cid: str, fr: str, en: str, max: float, credit: str = "shared"):
     return register
 
 
+def _fr(n: int, one: str, many: str) -> str:
+    """French plural: 0 and 1 are singular."""
+    return one if n < 2 else many
+
+
+def _en(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f}"
 
@@ -305,18 +314,21 @@ def _triage(ctx: Context, most: float) -> list[Reason]:
     reasons = [
         Reason(
             L10n(
-                f"{len(hits)} publication(s) à escalader sur {len(positives)} repérée(s) "
+                f"{len(hits)} {_fr(len(hits), 'publication', 'publications')} à escalader "
+                f"sur {len(positives)} {_fr(len(hits), 'repérée', 'repérées')} "
                 f"(rappel {recall:.0%}).",
-                f"{len(hits)} of {len(positives)} must-escalate post(s) flagged "
-                f"(recall {recall:.0%}).",
+                f"{len(hits)} of {len(positives)} must-escalate "
+                f"{_en(len(positives), 'post', 'posts')} flagged (recall {recall:.0%}).",
             ),
             round(most * 0.5 * recall * judged, 2),
             tuple(appeared[i.id].id for i in hits) + tuple(flags[i.id][0][1] for i in hits),
         ),
         Reason(
             L10n(
-                f"Précision {precision:.0%} : {len(false_alarms)} fausse(s) alerte(s).",
-                f"Precision {precision:.0%}: {len(false_alarms)} false alarm(s).",
+                f"Précision {precision:.0%} : {len(false_alarms)} "
+                f"{_fr(len(false_alarms), 'fausse alerte', 'fausses alertes')}.",
+                f"Precision {precision:.0%}: {len(false_alarms)} "
+                f"{_en(len(false_alarms), 'false alarm', 'false alarms')}.",
             )
             if ctx.triaged
             else L10n("Aucun tri : rien à juger.", "No triage: nothing to judge."),
@@ -626,9 +638,11 @@ def _containment(ctx: Context, most: float) -> list[Reason]:
         Reason(
             L10n(
                 f"{avoided:.0%} du volume négatif évité par rapport à la même tempête sans "
-                f"réponse ({team} contre {alone} publications négatives).",
+                f"réponse ({team} contre {alone} "
+                f"{_fr(alone, 'publication négative', 'publications négatives')}).",
                 f"{avoided:.0%} of the negative volume avoided against the same storm left "
-                f"unanswered ({team} against {alone} negative posts).",
+                f"unanswered ({team} against {alone} "
+                f"{_en(alone, 'negative post', 'negative posts')}).",
             ),
             round(most * min(1.0, avoided / FULL_CONTAINMENT), 2),
         )

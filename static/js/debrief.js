@@ -2,6 +2,7 @@
 
 const data = JSON.parse(document.getElementById("debrief-data").textContent);
 const i18n = data.i18n;
+const locale = document.documentElement.lang || undefined; // numbers as the page writes them
 // each team in its own colour, chosen on the server (a team named Red is red): data.colours
 
 if (window.Chart && data.criteria.length) {
@@ -14,7 +15,7 @@ if (window.Chart && data.criteria.length) {
         data: criteria.map((c) => (100 * c.points) / c.max),
       })),
     },
-    options: { animation: false, maintainAspectRatio: false,
+    options: { animation: false, maintainAspectRatio: false, locale,
       scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } } },
   });
 }
@@ -35,6 +36,7 @@ for (const canvas of document.querySelectorAll("[data-timeline]")) {
       ],
     },
     options: {
+      locale,
       animation: false, maintainAspectRatio: false, parsing: true,
       scales: { x: { type: "linear", title: { display: true, text: "min" } }, y: { beginAtZero: true } },
       plugins: { tooltip: { callbacks: { label: (ctx) => {

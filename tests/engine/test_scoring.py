@@ -334,3 +334,12 @@ def test_scores_are_deterministic(minimal):
     first, _ = run(minimal, model_team())
     second, _ = run(minimal, model_team())
     assert first == second
+
+
+def test_reasons_say_singular_and_plural_right(minimal):
+    one = [Action(t=6 * 60, type="tag", target="i-first-complaint", tag="handle", id="t")]
+    result, _ = run(minimal, one)
+    texts = [r.text for r in result.criterion("triage").reasons]
+    assert texts[0].en.startswith("1 of 2 must-escalate posts flagged")
+    assert texts[0].fr.startswith("1 publication à escalader sur 2 repérée ")
+    assert texts[1].en.endswith("0 false alarms.") and texts[1].fr.endswith("0 fausse alerte.")
