@@ -115,17 +115,39 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    merged = 0  # pairs looked at while flattening merge keys (<<), bounded like values
+    merging: yaml.MappingNode | None = None  # the mapping whose merge keys are flattened
+
+    def flatten_mapping(self, node):
+        # one mapping merged many times over costs its size each time: count it
+        outer = self.merging is None
+        self.merging = self.merging or node
+        try:
+            self.merged += len(node.value)
+            if self.merged > MAX_NODES:
+                raise yaml.constructor.ConstructorError(
+                    problem=f"the document expands to more than {MAX_NODES} values "
+                    "(merge keys); write it out plainly",
+                    problem_mark=self.merging.start_mark,
+                )
+            super().flatten_mapping(node)
+        finally:
+            if outer:
+                self.merging = None
+
 
 def _merges_into_itself(node: yaml.MappingNode) -> bool:
     """Whether `<<` merge keys lead from `node` back to a mapping already on the way."""
-    stack, on_way = [(node, iter(_merged(node)))], {id(node)}
+    stack, on_way, done = [(node, iter(_merged(node)))], {id(node)}, set()
     while stack:
         child = next(stack[-1][1], None)
         if child is None:
-            on_way.discard(id(stack.pop()[0]))
+            finished = id(stack.pop()[0])
+            on_way.discard(finished)
+            done.add(finished)  # merged again elsewhere: no cycle below it, seen once
         elif id(child) in on_way:
             return True
-        else:
+        elif id(child) not in done:
             on_way.add(id(child))
             stack.append((child, iter(_merged(child))))
     return False
