@@ -69,6 +69,16 @@ def merge_errors(rows, **kw) -> list[str]:
     return info.value.errors
 
 
+def test_facts_the_base_revealed_by_replaced_injects_are_revealed_at_their_times():
+    # late-delivery's crowd learns of the bike at birthday-complaint (6m), which the example
+    # replaces; of the screenshot at chat-screenshot, which the example keeps by id
+    rows = parse_msel(EXAMPLE.read_bytes(), EXAMPLE.name)
+    scenario = load_scenario_text(merge_msel(BASE, rows, "m", "m", "m"), "m.yaml")
+    facts = {f.id: f for f in scenario.facts}
+    assert (facts["bike"].inject, facts["bike"].at) == (None, 6 * 60)
+    assert facts["toy"].inject == "chat-screenshot"
+
+
 # -- reading ------------------------------------------------------------------------------------
 
 

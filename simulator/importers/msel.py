@@ -1119,7 +1119,9 @@ def merge_msel(
     merged: dict[str, Any] = {}
     for key, value in base.items():
         merged[key] = value
-        if key == "id":
+        if key == "facts":
+            merged["facts"] = _facts_for(value, base, {i.get("id") for i in injects})
+        elif key == "id":
             merged["id"] = new_id
         elif key == "title":
             merged["title"] = {"fr": new_title_fr, "en": new_title_en}
@@ -1140,6 +1142,28 @@ def merge_msel(
     except ScenarioError as exc:
         raise MselError(_capped([_explain(line, rows) for line in exc.errors])) from None
     return text
+
+
+def _facts_for(facts: Any, base: Mapping[str, Any], kept: set) -> Any:
+    """The base's facts with the MSEL's injects: a fact revealed by a base inject the MSEL
+    replaced is revealed at that inject's time instead (never, for a trainer's curveball)."""
+    if not isinstance(facts, list):
+        return facts
+    times = {
+        i.get("id"): (base.get("duration") if i.get("optional") else i.get("time"))
+        for i in base.get("injects") or []
+        if isinstance(i, dict)
+    }
+    out = []
+    for fact in facts:
+        by = fact.get("revealed_by") if isinstance(fact, dict) else None
+        if isinstance(by, dict) and by.get("inject") is not None and by["inject"] not in kept:
+            by = {k: v for k, v in by.items() if k != "inject"}
+            if "at" not in by and times.get(fact["revealed_by"]["inject"]) is not None:
+                by["at"] = times[fact["revealed_by"]["inject"]]
+            fact = {**fact, "revealed_by": by}
+        out.append(fact)
+    return out
 
 
 def _explain(line: str, rows: Sequence[MselRow]) -> Problem:
