@@ -8,6 +8,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from ..services import cohort
+from ..services import debrief as debriefs
 from ..services import scenarios as library
 from ..services import sessions as svc
 from .main import language_name
@@ -81,6 +82,7 @@ def team(session_id: int, team_id: int):
         data,
         session=session,
         team=own,
+        colour=debriefs.colour_of(session, own),
         slug=session.scenario_slug,
         title=svc.scenario_of(session).title(_ui_lang()),
         heading=gettext("%(team)s against earlier teams", team=own.name),

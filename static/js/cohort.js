@@ -4,10 +4,11 @@
 
 const data = JSON.parse(document.getElementById("cohort-data").textContent);
 const i18n = data.i18n;
-const ME = "#c0281b";
+// this team in its own colour (its name's: a team called Blue is blue, see charts.team_colours)
+const ME = data.colour || "#c0281b";
 const MEDIAN = "#4a5260";
-const BEST = "#1e7b34";
-const TEAM = "#1d4f9c";
+const BEST = ME === "#1e7b34" ? "#a35c00" : "#1e7b34";
+const TEAM = "#94a3b8"; // every other team, in a neutral slate
 const share = (points, i) => (data.max[i] ? (100 * points) / data.max[i] : 0);
 const fmt = (x) => (Math.round(x * 10) / 10).toString();
 

@@ -41,6 +41,14 @@ def test_compare_a_team_with_earlier_teams(browser, base_url, trainer_page, live
         "['cohort-criteria-chart', 'cohort-strip-chart']"
         ".every((id) => window.Chart.getChart(document.getElementById(id)))"
     )
+    # the team in the colour the debrief draws it in (Loutres: the palette's first, blue)
+    assert (
+        trainer.evaluate(
+            "window.Chart.getChart(document.getElementById('cohort-criteria-chart'))"
+            ".data.datasets[0].backgroundColor"
+        )
+        == "#1d4f9c"
+    )
     # the Castors (nothing done) rank below the Loutres (a memo to staff)
     rows = trainer.locator("table[data-sortable] tbody tr .cohort-team a").all_inner_texts()
     assert rows.index("Loutres") < rows.index("Castors")
