@@ -316,11 +316,15 @@ CONTROLS: dict[str, tuple[str, dict[str, Schema], list[str]]] = {
 }
 SCHEMAS["Debrief"] = {
     "type": "object",
-    "description": "Ranking, and per team the score with every reason (a facilitator's "
-    "override shown on its criterion and counted in the total), the timeline (volume, "
-    "negative posts, the same storm unanswered, actions, injects), the injects table, the "
-    "replies with their rubric hits, chat, memos, people and the after-action review (`aar`: "
-    "HSEEP ratings per objective, strengths, improvements, plan).",
+    "description": "Ranking, and per team (with its `colour`) the score with every reason "
+    "(the reasons add up to their criterion, the criteria to the total; a facilitator's "
+    "`override`, or null, shown on its criterion and counted in the total), the timeline "
+    "(volume, negative posts, the same storm unanswered, actions with `by` and "
+    "`approved_by`, injects with their first words as `label`), the injects table, the "
+    "replies with their author (`by`), approver (`approved_by`) and rubric hits, chat, "
+    "memos, people (points as author or approver) and the after-action review (`aar`: per "
+    "objective the suggested HSEEP rating with `percent` and `because`, the facilitator's "
+    "rating; strengths, improvements, plan).",
     "required": ["session", "ranking", "teams"],
     "properties": {
         "session": {"type": "object"},
