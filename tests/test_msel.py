@@ -424,6 +424,13 @@ def test_an_hseep_sheet_with_a_title_block_imports_as_planners_wrote_it():
     assert [i.get("objective") for i in injects] == ["detect", "hold", "contain"]
     assert "Send only if the team is quiet" in injects[0]["note"]["en"]
     assert "Controller: Camille" in injects[0]["note"]["en"]
+    # labelled in the session's language: a French control room reads French
+    assert injects[0]["note"]["fr"].splitlines() == [
+        "Send only if the team is quiet",
+        "Destinataire : Community manager",
+        "Animateur : Camille",
+        "Attendu : " + first.expected_text,
+    ]
 
 
 def test_clock_times_count_from_the_start_given_on_the_page_or_in_the_sheet():

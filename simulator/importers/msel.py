@@ -1088,20 +1088,28 @@ def inject_dicts(rows: Sequence[MselRow], base: Mapping[str, Any] | None = None)
             inject["objective"] = objective or row.objective
         if row.optional:
             inject["optional"] = True
-        notes = "\n".join(
-            part
-            for part in (
-                row.notes,
-                f"To: {row.to}" if row.to else None,
-                f"Controller: {row.controller}" if row.controller else None,
-                f"Expected: {row.expected_text}" if row.expected_text else None,
-            )
-            if part
-        )
-        if notes:
-            inject["note"] = {"fr": notes, "en": notes}
+        if row.notes or row.to or row.controller or row.expected_text:
+            inject["note"] = {lang: _note(row, lang) for lang in ("fr", "en")}
         out.append(inject)
     return out
+
+
+# what the trainer reads in the control room, labelled in the session's language
+_NOTE_LABELS = {
+    "fr": ("Destinataire : ", "Animateur : ", "Attendu : "),
+    "en": ("To: ", "Controller: ", "Expected: "),
+}
+
+
+def _note(row: MselRow, lang: str) -> str:
+    to, controller, expected = _NOTE_LABELS[lang]
+    parts = (
+        row.notes,
+        to + row.to if row.to else None,
+        controller + row.controller if row.controller else None,
+        expected + row.expected_text if row.expected_text else None,
+    )
+    return "\n".join(part for part in parts if part)
 
 
 def merge_msel(
