@@ -28,8 +28,18 @@ class Voice:
 
 
 ARCHETYPE_VOICES: dict[str, Voice] = {
-    "angry_customer": Voice(emoji=0.25, hashtags=0.2, shouting=0.08, typos=0.08, lowercase=0.1),
-    "customer": Voice(emoji=0.12, hashtags=0.08, shouting=0.01, typos=0.06, lowercase=0.08),
+    "angry_customer": Voice(
+        emoji=0.25, hashtags=0.2, shouting=0.08, typos=0.08, lowercase=0.1, openers=0.5, endings=0.5
+    ),
+    "customer": Voice(
+        emoji=0.12,
+        hashtags=0.08,
+        shouting=0.01,
+        typos=0.06,
+        lowercase=0.08,
+        openers=0.5,
+        endings=0.5,
+    ),
     "journalist": Voice(
         emoji=0.0,
         hashtags=0.05,
@@ -47,8 +57,12 @@ ARCHETYPE_VOICES: dict[str, Voice] = {
     ),
     "ex_employee": Voice(emoji=0.05, hashtags=0.05, shouting=0.02, typos=0.03, lowercase=0.05),
     "competitor": Voice(emoji=0.2, hashtags=0.3, shouting=0.0, typos=0.0, lowercase=0.0),
-    "troll": Voice(emoji=0.45, hashtags=0.1, shouting=0.12, typos=0.15, lowercase=0.3),
-    "supporter": Voice(emoji=0.3, hashtags=0.1, shouting=0.0, typos=0.05, lowercase=0.06),
+    "troll": Voice(
+        emoji=0.45, hashtags=0.1, shouting=0.12, typos=0.15, lowercase=0.3, openers=0.5, endings=0.5
+    ),
+    "supporter": Voice(
+        emoji=0.3, hashtags=0.1, shouting=0.0, typos=0.05, lowercase=0.06, openers=0.5, endings=0.5
+    ),
     "expert": Voice(
         emoji=0.03, hashtags=0.1, shouting=0.0, typos=0.01, lowercase=0.0, register="formal"
     ),
@@ -62,7 +76,9 @@ ARCHETYPE_VOICES: dict[str, Voice] = {
         openers=0.0,
         endings=0.0,
     ),
-    "bystander": Voice(emoji=0.2, hashtags=0.1, shouting=0.02, typos=0.07, lowercase=0.12),
+    "bystander": Voice(
+        emoji=0.2, hashtags=0.1, shouting=0.02, typos=0.07, lowercase=0.12, openers=0.5, endings=0.5
+    ),
 }
 VOICE_KEYS = tuple(f.name for f in fields(Voice))
 
