@@ -43,6 +43,7 @@ system-deps:
 	test -n "$$(ls /usr/lib/*/libpangoft2-1.0.so.0 /usr/lib/libpangoft2-1.0.so.0 2>/dev/null)" \
 	  || missing="$$missing libpangoft2-1.0-0"; \
 	test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
 	test -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || missing="$$missing fonts-noto-color-emoji"; \
 	test -z "$$missing" || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
@@ -52,6 +53,7 @@ system-deps:
 chromium: system-deps
 
 test: $(VENV)/.dev translations system-deps
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
