@@ -32,12 +32,14 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import false, or_, select, true, update
 
+from . import radar as radars
 from .engine.storm import Storm, post_dict
 from .engine.tally import Tally
 from .extensions import db, socketio
 from .feed import Selector
 from .models import DrillSession
 from .services import actions as acts
+from .services import history
 from .services import sessions as svc
 
 TICK = 0.2  # wall seconds between the starts of two ticks
@@ -73,6 +75,7 @@ class TeamState:
     tally: Tally = field(default_factory=Tally)  # the whole storm so far
     unanswered: Unanswered | None = None
     selector: Selector = field(default_factory=Selector)  # what the team is shown
+    listening: dict[int, radars.Minute] = field(default_factory=dict)  # the radar's minutes
 
 
 @dataclass
@@ -117,6 +120,7 @@ class SessionRunner:
         self.owner = owner
         self.emit = emit
         self.scenario = svc.scenario_of(session)
+        self.brand = radars.brand_terms(self.scenario)
         self.applied_n = 0  # the place of the last input given to the storms
         self.teams: dict[int, TeamState] = {}
         self.last_overview = 0.0
@@ -178,6 +182,7 @@ class SessionRunner:
             state.tally.until = team.emitted_until
             state.selector.feed(posts, team.emitted_until)  # chooses again what it chose
             state.selector.take_changed()
+            self._listen(state, posts, team.emitted_until)
             alone = [i for i in inputs if i[2] == 0]
             state.unanswered = unanswered.get(inputs_key := _controls_key(alone))
             if state.unanswered is None or state.unanswered.storm.now != team.emitted_until:
@@ -240,6 +245,7 @@ class SessionRunner:
             for post in posts:
                 self._count(state, post)
             state.tally.extend(posts, until)
+            self._listen(state, posts, until)
             shown = sorted(state.selector.feed(posts, until), key=lambda p: p.t)
             counts = state.selector.take_changed()
             seq = svc.record_batch(team, posts, until, shown, state.selector.counted_on)
@@ -286,6 +292,14 @@ class SessionRunner:
             self.tell_clock(session, now)
         if now - self.last_overview >= OVERVIEW_EVERY:
             self.last_overview = now
+            for team in session.teams:
+                if (state := self.teams.get(team.id)) is not None:
+                    self.emit(
+                        "radar",
+                        self.radar(team.id, until),
+                        to=team_room(team.id),
+                        namespace=PLAY,
+                    )
             self.emit(
                 "overview",
                 self.overview(session, until),
@@ -298,6 +312,34 @@ class SessionRunner:
         payload = svc.clock_payload(session, now)
         self.emit("clock", payload, to=session_room(session.id), namespace=PLAY)
         self.emit("clock", payload, to=trainer_room(session.id), namespace=TRAINER)
+
+    def _listen(self, state: TeamState, posts, until: float) -> None:
+        """Keep the radar's minute buckets of the last radar.WINDOW simulated minutes."""
+        first = int(until // 60) - radars.WINDOW
+        brand = self.brand
+        for post in posts:
+            if post.t // 60 > first:
+                m = int(post.t // 60)
+                state.listening.setdefault(m, radars.Minute(m)).add(post_dict(post), brand)
+        for m in [m for m in state.listening if m <= first]:
+            del state.listening[m]
+
+    def radar(self, team_id: int, until: float) -> dict[str, Any]:
+        """The team's listening radar (simulator/radar.py), its viral posts looked up."""
+        state = self.teams[team_id]
+        figures = radars.radar(state.listening, until, self.scenario.platforms)
+        return {"team": team_id, **history.with_posts(team_id, figures)}
+
+    def _radar_tile(self, state: TeamState, until: float) -> dict[str, Any]:
+        """The figures of the team's radar that the trainer's tile shows."""
+        figures = radars.radar(state.listening, until, self.scenario.platforms)
+        return {
+            **figures["now"],
+            "rising": [r["term"] for r in figures["rising"][:3]],
+            "alerts": [
+                {k: v for k, v in alert.items() if k != "posts"} for alert in figures["alerts"]
+            ],
+        }
 
     def _save_tallies(self, session: DrillSession) -> None:
         svc.record_tallies(
@@ -383,6 +425,7 @@ class SessionRunner:
                     "volume": team.volume,
                     "aggression": team.aggression,
                     "last_action": state.last_action if state else None,
+                    "radar": self._radar_tile(state, until) if state else None,
                 }
             )
         return {"session": session.id, "clock": svc.clock_payload(session), "teams": teams}

@@ -10,6 +10,7 @@ that died between two saves) is computed here once and stored.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -354,8 +355,10 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(CSV_FORMULA) else text
 
 
-def session_csv(session: DrillSession) -> bytes:
-    """Every event: posts each team saw, their actions, their scores. UTF-8 with BOM, `;`."""
+def session_csv(session: DrillSession, posts: bool = False) -> bytes:
+    """What a facilitator uses: each team's actions and scores, in time order (with `posts`,
+    the posts of each team's world instead: tens of thousands of rows, see posts_csv_gz).
+    UTF-8 with BOM, `;`."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
@@ -375,7 +378,6 @@ def session_csv(session: DrillSession) -> bytes:
     )
     for team in session.teams:
         result, _, records = team_score(session, team)
-        posts = team_posts(team)
         who = _credited(records)
         events = [
             (
@@ -393,7 +395,7 @@ def session_csv(session: DrillSession) -> bytes:
                     f"{' cause=' + p.cause if p.cause else ''}",
                 ],
             )
-            for p in posts
+            for p in (team_posts(team) if posts else ())
         ]
         events += [
             (
@@ -420,13 +422,15 @@ def session_csv(session: DrillSession) -> bytes:
                     who[r.id][1] or "",
                 ],
             )
-            for r in records
+            for r in (() if posts else records)
         ]
         for _, _, row in sorted(events, key=lambda e: (e[0], e[1])):
             t = row[1]
             writer.writerow(
                 [_cell(team.name), row[0], f"{t:.3f}", clock_text(t), *(_cell(v) for v in row[2:])]
             )
+        if posts:
+            continue
         for c in result.criteria:
             for reason in c.reasons:
                 writer.writerow(
@@ -447,3 +451,8 @@ def session_csv(session: DrillSession) -> bytes:
             [_cell(team.name), "score", "", "", "", "total", "", "", "", f"{result.total:g}"]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def posts_csv_gz(session: DrillSession) -> bytes:
+    """Every post of every team's world, the same columns, gzip-compressed (on request)."""
+    return gzip.compress(session_csv(session, posts=True), mtime=0)

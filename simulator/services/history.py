@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, true
 
+from .. import radar as radars
 from ..extensions import db
 from ..feed import fold
 from ..models import PostRecord
@@ -71,6 +72,41 @@ def key_posts(team_id: int, marked: Iterable[str] = ()) -> list[dict[str, Any]]:
         .limit(KEY_POSTS)
     ).all()
     return list(rows)
+
+
+def posts_by_id(team_id: int, post_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    ids = sorted(set(post_ids))[:KEY_POSTS]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(PostRecord.data).where(PostRecord.team_id == team_id, PostRecord.post_id.in_(ids))
+    ).all()
+    return {row["id"]: row for row in rows}
+
+
+def with_posts(team_id: int, figures: dict[str, Any]) -> dict[str, Any]:
+    """A radar whose viral alerts carry the post people share (it may be older than the
+    radar's window)."""
+    viral = [a for a in figures["alerts"] if a["kind"] == "viral"]
+    found = posts_by_id(team_id, [a["post"] for a in viral])
+    for alert in viral:
+        alert["posts"] = [found[alert["post"]]] if alert["post"] in found else []
+    return figures
+
+
+def radar(team_id: int, until: float, scenario) -> dict[str, Any]:
+    """The team's listening radar at `until`, from the stored posts of its window."""
+    since = (int(until // 60) - radars.WINDOW + 1) * 60.0
+    rows = db.session.scalars(
+        select(PostRecord.data)
+        .where(PostRecord.team_id == team_id, PostRecord.t >= since, PostRecord.t < until)
+        .order_by(PostRecord.t, PostRecord.id)
+    ).all()
+    buckets = radars.minutes_of(rows, radars.brand_terms(scenario))
+    return {
+        "team": team_id,
+        **with_posts(team_id, radars.radar(buckets, until, scenario.platforms)),
+    }
 
 
 def _before(t: Any, post_id: Any):

@@ -70,6 +70,7 @@ def _snapshot(p: Participant) -> dict[str, Any]:
         "key_posts": key,
         "counts": history.counts(team.id, ids) if team else {},
         "totals": history.totals(team.id) if team else {},
+        "radar": history.radar(team.id, team.emitted_until, svc.scenario_of(s)) if team else None,
         "actions": [acts.view(a) for a in actions],
     }
 

@@ -213,3 +213,17 @@ def debrief_csv(session_id: int):
             "Content-Disposition": f'attachment; filename="stormdrill-session-{session.id}.csv"'
         },
     )
+
+
+@bp.get("/<int:session_id>/debrief-posts.csv.gz")
+def debrief_posts_csv(session_id: int):
+    """Every post of every team's world: asked for on its own, compressed."""
+    from ..services import debrief as debriefs
+
+    session = _own(session_id)
+    name = f"stormdrill-session-{session.id}-posts.csv.gz"
+    return Response(
+        debriefs.posts_csv_gz(session),
+        mimetype="application/gzip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

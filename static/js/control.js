@@ -90,6 +90,7 @@ function showOverview(overview) {
     card.querySelector("[data-negative]").textContent = percent(team.negative);
     card.querySelector("[data-open]").textContent = number(team.open_injects.length);
     showOpen(card.querySelector("[data-open-list]"), team.open_injects);
+    showRadar(card.querySelector("[data-radar]"), team.radar);
     card.classList.toggle("team-card--hot", team.negative >= 0.6);
     const chart = chartFor(card);
     if (chart) {
@@ -99,6 +100,17 @@ function showOverview(overview) {
       chart.update("none");
     }
   }
+}
+
+// The figures of the team's own listening radar: its mentions, rising terms and alerts.
+function showRadar(line, radar) {
+  if (!line || !radar) return;
+  const parts = [plural(i18n.mentions, radar.mentions)];
+  if (radar.rising.length) parts.push(radar.rising.join(" "));
+  for (const alert of radar.alerts) parts.push(`⚠ ${i18n[`alert_${alert.kind}`] || alert.kind}`);
+  line.textContent = `📡 ${parts.join(" · ")}`;
+  line.title = line.textContent;
+  line.classList.toggle("team-card__radar--alert", radar.alerts.length > 0);
 }
 
 // The injects a team has not escalated yet, by the first words of their post (newest first).
@@ -220,5 +232,11 @@ for (const card of root.querySelectorAll("[data-team]")) {
       aggression: Number(card.querySelector("[data-aggression]").value),
     });
     if (ack.ok) say(i18n.applied);
+  });
+  card.querySelector("[data-intensity]")?.addEventListener("change", async (event) => {
+    const ack = await control({
+      action: "intensity", team: Number(card.dataset.team), intensity: event.target.value,
+    });
+    if (ack.ok) say(i18n.intensity_applied);
   });
 }

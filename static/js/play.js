@@ -13,6 +13,7 @@ import { setupInbox } from "./play/inbox.js";
 import { setupKeys } from "./play/keys.js";
 import { setupNotices } from "./play/notices.js";
 import { Pending, newKey } from "./play/pending.js";
+import { setupRadar } from "./play/radar.js";
 import { setupSheets } from "./play/sheets.js";
 import {
   addPosts, applyAction, applyCounts, batchStep, countsOf, createState, passes, queue,
@@ -58,6 +59,7 @@ setupSheets(ctx);
 setupChat(ctx);
 setupHistory(ctx);
 setupKeys(ctx);
+setupRadar(ctx);
 
 // ---- the socket --------------------------------------------------------------------------
 
@@ -111,6 +113,7 @@ socket.on("snapshot", (snap) => {
   showPosts(snap.posts, { quiet: true });
   addPosts(state, snap.key_posts || []); // kept for the queue, not put back in the columns
   resetAll(snap.actions || []);
+  ctx.showRadar?.(snap.radar);
   state.lastSeq = snap.seq;
 });
 
@@ -123,6 +126,7 @@ socket.on("posts", (batch) => {
   state.lastSeq = batch.seq;
 });
 socket.on("counts", counters);
+socket.on("radar", (radar) => ctx.showRadar?.(radar));
 
 function counters(payload) {
   const changed = applyCounts(state, payload.counts || {}, payload.totals);

@@ -3,6 +3,7 @@ the curveball found again by search, the injects held in the "to handle" queue, 
 keeps everything, private messages that leave a trace, a phone that shows the first post."""
 
 import re
+import sqlite3
 
 import pytest
 from playwright.sync_api import expect
@@ -29,7 +30,7 @@ def tab_totals(page):
     )
 
 
-def test_a_team_works_the_feed_at_10x(browser, base_url, trainer_page, shoot):
+def test_a_team_works_the_feed_at_10x(browser, base_url, trainer_page, live_db, shoot):
     trainer = trainer_page
     _, code = new_session(trainer, "data-breach", "10.0", ["Rouge", "Bleu"], "overwhelming")
     ana = participant(browser, base_url, code, "Ana", 0, "community_manager")
@@ -167,13 +168,28 @@ def test_a_team_works_the_feed_at_10x(browser, base_url, trainer_page, shoot):
     expect(ana.locator("[data-history] .history__item")).to_contain_text(["vos coordonnées"])
     ana.click('[data-sheet="inbox"] [data-close]')
 
+    # the radar: the team's whole world in figures; a viral inject lands and it shows a spike
+    radar = ana.locator("[data-radar]")
+    expect(radar.locator("[data-radar-now]")).not_to_have_text("")
+    assert radar.locator("[data-radar-accounts] li").count() > 0
+    trainer.click('[data-do="resume"]')
+    jump(trainer, 47)  # "tech-press": the press picks the breach up, a viral inject
+    spike = radar.locator("[data-radar-alerts] [data-alert]")
+    expect(spike.first).to_be_visible(timeout=30_000)
+    trainer.click('[data-do="pause"]')
+    expect(ana.locator("[data-status]")).to_have_class(re.compile("status--paused"), timeout=20_000)
+    shoot(ana, "feed-radar")
+    alert = radar.locator("[data-radar-alerts] [data-alert]:not([data-alert=fire]) button").first
+    alert.click()
+    expect(ana.locator('[data-sheet="post"]')).to_be_visible()
+    ana.click('[data-sheet="post"] [data-close]')
+    # the trainer's tile shows the same radar figures
+    expect(trainer.locator("[data-team] [data-radar]").first).to_contain_text("⚠")
+
     # every column loads older posts, a page at a time
     column = ana.locator(".column--microblog")
-    before = column.locator(".post").count()
-    column.locator("[data-older]").click()
-    ana.wait_for_function(
-        f"() => document.querySelectorAll('.column--microblog .post').length > {before}"
-    )
+    ids = lambda: column.locator(".post").evaluate_all("els => els.map(e => e.dataset.id)")  # noqa: E731
+    first = ids()
     while column.locator("[data-older]").is_visible():
         before = column.locator(".post").count()
         column.locator("[data-older]").click()
@@ -181,13 +197,26 @@ def test_a_team_works_the_feed_at_10x(browser, base_url, trainer_page, shoot):
             f"() => document.querySelectorAll('.column--microblog .post').length > {before}"
             " || document.querySelector('.column--microblog [data-older]').hidden"
         )
-    ids = column.locator(".post").evaluate_all("els => els.map(e => e.dataset.id)")
-    assert len(ids) == len(set(ids))  # no duplicate
-    assert ana.evaluate(
-        "() => [...document.querySelectorAll('.column--microblog .post')]"
-        ".map(li => window.stormdrill.post(li.dataset.id).t)"
-        ".every((t, i, ts) => i === 0 || ts[i - 1] >= t)"
-    )
+    every = ids()
+    assert len(every) == len(set(every)) and every[: len(first)] == first  # no duplicate
+    older = every[len(first) :]
+    assert len(older) > 50  # more than one page
+    times = ana.evaluate(f"() => {older!r}.map(id => window.stormdrill.post(id).t)")
+    assert times == sorted(times, reverse=True)  # no gap: in order, each older than the last
+    with sqlite3.connect(live_db) as db:
+        team = db.execute(
+            "select t.id from team t join drill_session s on t.session_id = s.id"
+            " where s.join_code = ? and t.name = 'Rouge'",
+            (code,),
+        ).fetchone()[0]
+        stored = {
+            r[0]
+            for r in db.execute(
+                "select post_id from post where team_id=? and platform='microblog' and shown",
+                (team,),
+            )
+        }
+    assert set(every) == stored  # the whole column, down to its first post
 
     # on the phone: the first post above the fold, nothing over the search, tools one tap away
     bob.reload()

@@ -1,6 +1,7 @@
 """The debrief of a played session: scores with reasons, the CSV export and the JSON API."""
 
 import csv
+import gzip
 import io
 
 from simulator.extensions import db
@@ -67,7 +68,15 @@ def test_the_debrief_page_and_csv(app, running, runner):
     reply = next(r for r in rows if r[1] == "action" and r[5] == "reply")
     assert reply[8].startswith("'=HYPERLINK")  # never a formula in Excel
     assert any(r[1] == "score" and r[5] == "total" for r in rows)
-    assert any(r[1] == "post" for r in rows)
+    # what a facilitator uses in one file; the posts (tens of thousands of rows) on request
+    assert not any(r[1] == "post" for r in rows)
+    posts = client.get(f"/trainer/{sid}/debrief-posts.csv.gz")
+    assert posts.mimetype == "application/gzip"
+    text = gzip.decompress(posts.data).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["team", "event", "t"] and len(rows) > 10
+    assert {r[1] for r in rows[1:]} == {"post"}
+    assert len(posts.data) * 3 < len(text.encode())
 
 
 def test_another_trainer_cannot_read_the_debrief(app, running):
@@ -75,6 +84,7 @@ def test_another_trainer_cannot_read_the_debrief(app, running):
     sid = running["drill"]["id"]
     assert client.get(f"/trainer/{sid}/debrief").status_code == 404
     assert client.get(f"/trainer/{sid}/debrief.csv").status_code == 404
+    assert client.get(f"/trainer/{sid}/debrief-posts.csv.gz").status_code == 404
 
 
 def test_an_ended_session_is_deleted_with_everything_it_recorded(app, running, runner):

@@ -212,7 +212,7 @@ def _record(cluster, sid):
             posts = conn.execute(
                 text(
                     "select p.team_id, p.post_id from post p join team t on t.id = p.team_id "
-                    "where t.session_id = :sid order by p.seq, p.id"
+                    "where t.session_id = :sid and p.shown order by p.seq, p.t, p.id"
                 ),
                 {"sid": sid},
             ).all()

@@ -94,6 +94,16 @@ export function setupHistory(ctx) {
       : i18n.no_results;
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); run(false); });
+  // from the radar: a rising term, a platform catching fire
+  ctx.searchFor = ({ text = "", platform = "", from = null }) => {
+    form.text.value = text;
+    form.platform.value = platform;
+    form.tone.value = "";
+    form.from.value = from === null ? "" : `${Math.floor(from / 3600)}:${String(Math.floor((from % 3600) / 60)).padStart(2, "0")}`;
+    form.to.value = "";
+    ctx.openSheet("search");
+    run(false);
+  };
   $("[data-search-more]", sheet).addEventListener("click", () => run(true));
 
   // Enter in the toolbar's filter searches the whole history

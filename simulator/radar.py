@@ -1,0 +1,249 @@
+"""The listening radar of a team: what its whole world says, minute by minute.
+
+Crisis cells watch listening dashboards and read what matters. For the last `WINDOW`
+simulated minutes of a team's world (every post, shown or only counted) the radar gives the
+volume per platform per minute and the share of negative posts, the terms and hashtags rising
+now against the minutes before, the accounts with most reach talking now, the brand's
+mentions, and alerts when a curve spikes: a post going viral, a journalist asking, a platform
+catching fire, each with the posts behind it.
+
+Posts are summed up a minute at a time (`Minute`), so the runner keeps a few buckets per team
+and the snapshot can compute the same figures from the stored posts: the same function on the
+same posts gives the same radar. Pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .feed import fold
+
+WINDOW = 15  # simulated minutes the radar looks at
+NOW = 3  # the last minutes: "now"
+VIRAL = 25  # shares of one post within the window
+FIRE = 3.0  # a platform "catches fire" at this many times its earlier rate ...
+FIRE_MIN = 15  # ... with at least this many posts now
+TOP = 6
+PRESS = ("journalist", "press", "reporter", "media")
+STOP = frozenset(
+    (
+        "avec",
+        "dans",
+        "pour",
+        "pas",
+        "plus",
+        "mais",
+        "sont",
+        "nous",
+        "vous",
+        "leur",
+        "leurs",
+        "tout",
+        "tous",
+        "cette",
+        "comme",
+        "quoi",
+        "elle",
+        "elles",
+        "ils",
+        "être",
+        "avoir",
+        "fait",
+        "faire",
+        "chez",
+        "encore",
+        "même",
+        "aussi",
+        "depuis",
+        "sans",
+        "sous",
+        "très",
+        "bien",
+        "alors",
+        "donc",
+        "quand",
+        "toujours",
+        "rien",
+        "votre",
+        "notre",
+        "quel",
+        "quelle",
+        "qui",
+        "que",
+        "est",
+        "ont",
+        "été",
+        "était",
+        "this",
+        "that",
+        "with",
+        "from",
+        "have",
+        "what",
+        "your",
+        "they",
+        "their",
+        "there",
+        "about",
+        "just",
+        "been",
+        "will",
+        "would",
+        "were",
+        "when",
+        "which",
+        "them",
+        "than",
+        "then",
+        "into",
+        "more",
+        "some",
+        "only",
+        "also",
+        "very",
+        "still",
+        "here",
+        "like",
+        "dont",
+    )
+)
+WORD = re.compile(r"#?[^\W\d_][\w'’-]{3,}", re.UNICODE)
+
+
+def _terms(text: str) -> set[str]:
+    found = set()
+    for word in WORD.findall(fold(text)):
+        word = word.strip("'’-")
+        if word.startswith("#") or (len(word) >= 5 and word not in STOP):
+            found.add(word)
+    return found
+
+
+@dataclass
+class Minute:
+    """What one simulated minute of a team's world said."""
+
+    minute: int
+    volume: Counter = field(default_factory=Counter)  # platform -> posts
+    negative: int = 0
+    terms: Counter = field(default_factory=Counter)  # term or #hashtag -> posts using it
+    mentions: int = 0
+    shares: Counter = field(default_factory=Counter)  # shared post -> shares
+    voices: list[dict[str, Any]] = field(default_factory=list)  # the biggest accounts
+    questions: list[dict[str, Any]] = field(default_factory=list)  # the press asking
+
+    def add(self, post: dict[str, Any], brand: tuple[str, ...]) -> None:
+        self.volume[post["platform"]] += 1
+        self.negative += post["sentiment"] == "negative"
+        text = post["text"]
+        if post["kind"] == "share" and post.get("parent"):
+            self.shares[post["parent"]] += 1
+        if post["author"]["persona"] == "brand":
+            return
+        if not (post["kind"] == "share" and text.startswith("RT ")):
+            self.terms.update(_terms(text))
+        folded = fold(text)
+        if any(b in folded for b in brand):
+            self.mentions += 1
+        self.voices.append(post)
+        self.voices.sort(key=lambda p: (-p["author"]["followers"], p["t"], p["id"]))
+        del self.voices[TOP:]
+        persona = post["author"]["persona"]
+        if "?" in text and any(word in persona for word in PRESS):
+            self.questions.append(post)
+
+
+def brand_terms(scenario) -> tuple[str, ...]:
+    """What counts as a mention of the brand: its name and handles, folded."""
+    brand = scenario.brand
+    names = {fold(brand.name)}
+    for platform in scenario.platforms:
+        handle = brand.handle(platform)
+        if handle:
+            names.add(fold(handle))
+    return tuple(sorted(n for n in names if n))
+
+
+def minutes_of(posts: Iterable[dict[str, Any]], brand: tuple[str, ...]) -> dict[int, Minute]:
+    buckets: dict[int, Minute] = {}
+    for post in posts:
+        m = int(post["t"] // 60)
+        buckets.setdefault(m, Minute(m)).add(post, brand)
+    return buckets
+
+
+def radar(buckets: dict[int, Minute], until: float, platforms: Iterable[str]) -> dict[str, Any]:
+    """The radar at simulated time `until` from the minute buckets (older ones ignored)."""
+    current = int(until // 60)
+    first = current - WINDOW + 1
+    minutes = [buckets.get(m) or Minute(m) for m in range(max(0, first), current + 1)]
+    platforms = list(platforms)
+    now = [b for b in minutes if b.minute > current - NOW]
+    before = [b for b in minutes if b.minute <= current - NOW]
+    volume_now = sum(sum(b.volume.values()) for b in now)
+    neg_now = sum(b.negative for b in now)
+    # rising: used more per minute now than before (and by a few people at least)
+    terms_now = sum((b.terms for b in now), Counter())
+    terms_before = sum((b.terms for b in before), Counter())
+    span_before = max(1, len(before))
+    rising = []
+    for term, n in terms_now.items():
+        if n < 3:
+            continue
+        rate_now = n / max(1, len(now))
+        rate_before = terms_before[term] / span_before
+        rising.append((rate_now / (rate_before + 0.5), n, term))
+    rising.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    voices: dict[str, dict[str, Any]] = {}
+    for b in now:
+        for p in b.voices:
+            known = voices.get(p["author"]["handle"])
+            if known is None or p["t"] > known["t"]:
+                voices[p["author"]["handle"]] = p
+    accounts = sorted(voices.values(), key=lambda p: (-p["author"]["followers"], p["id"]))[:5]
+    alerts = []
+    shares = sum((b.shares for b in minutes), Counter())
+    for post_id, n in sorted(shares.items(), key=lambda kv: (-kv[1], kv[0])):
+        if n < VIRAL or len(alerts) >= 3:
+            break
+        alerts.append({"kind": "viral", "n": n, "post": post_id})
+    questions = sorted((p for b in now for p in b.questions), key=lambda p: (-p["t"], p["id"]))[:3]
+    if questions:
+        alerts.append({"kind": "press", "n": len(questions), "posts": questions})
+    for platform in platforms:
+        n_now = sum(b.volume[platform] for b in now)
+        n_before = sum(b.volume[platform] for b in before)
+        rate_before = n_before / span_before * max(1, len(now))
+        if n_now >= FIRE_MIN and n_now >= FIRE * max(rate_before, 1.0):
+            alerts.append({"kind": "fire", "platform": platform, "n": n_now})
+    return {
+        "until": round(until, 3),
+        "minutes": [b.minute for b in minutes],
+        "volume": {p: [b.volume[p] for b in minutes] for p in platforms},
+        "negative": [
+            round(b.negative / total, 3) if (total := sum(b.volume.values())) else 0.0
+            for b in minutes
+        ],
+        "now": {
+            "posts": volume_now,
+            "negative": round(neg_now / volume_now, 3) if volume_now else 0.0,
+            "mentions": sum(b.mentions for b in now),
+        },
+        "rising": [{"term": term, "n": n} for _, n, term in rising[:TOP]],
+        "accounts": [
+            {
+                "handle": p["author"]["handle"],
+                "name": p["author"]["name"],
+                "followers": p["author"]["followers"],
+                "verified": p["author"]["verified"],
+                "platform": p["platform"],
+                "post": p,
+            }
+            for p in accounts
+        ],
+        "alerts": alerts,
+    }
