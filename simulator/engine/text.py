@@ -137,7 +137,7 @@ class Writing:
         if text is None:
             return None
         voice = self._voices.get(persona)
-        if voice is None:
+        if voice is None or form not in _FRAMED:  # titles, headlines, ledes: as written
             return text
         if form in _FRAMED:  # openings and endings: how this persona starts and signs off
             if rng.random() < voice.openers:
