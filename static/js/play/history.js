@@ -2,6 +2,7 @@
 // over the team's whole world (server-side, a page at a time) and "load older" in columns.
 
 import { hms } from "../clock.js";
+import { plural } from "../numbers.js";
 import { addPosts, applyCounts, parseClock, queue } from "./state.js";
 
 export function setupHistory(ctx) {
@@ -90,7 +91,7 @@ export function setupHistory(ctx) {
     next = ack.more && last ? { before: last.t, before_id: last.id } : null;
     $("[data-search-more]", sheet).hidden = !next;
     $("[data-search-message]", sheet).textContent = list.childElementCount
-      ? i18n.results.replace("{n}", list.childElementCount.toLocaleString()) + (next ? "+" : "")
+      ? plural(i18n.results, list.childElementCount) + (next ? "+" : "")
       : i18n.no_results;
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); run(false); });
