@@ -36,8 +36,10 @@ export function renderPost(post, i18n, counts = { shares: 0, replies: 0 }) {
   li.append(head);
   const plain = post.kind === "post" || post.kind === "message" || (post.kind === "comment" && !post.parent);
   if (!plain) li.append(el("span", "post__kind", i18n[post.kind] || post.kind));
-  if (post.title) li.append(el("p", "post__title", post.title));
-  if (post.headline) li.append(el("p", "post__title", post.headline));
+  // a title or headline, unless the text already starts with it
+  for (const title of [post.title, post.headline]) {
+    if (title && !post.text.startsWith(title)) li.append(el("p", "post__title", title));
+  }
   const stars = Math.max(0, Math.min(5, Math.round(Number(post.rating) || 0)));
   if (stars) li.append(el("span", "post__rating", "★".repeat(stars) + "☆".repeat(5 - stars)));
   li.append(el("p", "post__text", post.text));
