@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import get_locale
+from sqlalchemy import event
 
 from .config import INSTANCE_PATH, PROJECT_ROOT, Config, from_env, load_or_create_secret_key
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
@@ -52,6 +53,9 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -92,6 +96,16 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
     app.context_processor(lambda: {"current_locale": str(get_locale())})
     app.after_request(_security_headers)
     return app
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """SQLite for a server: readers do not wait for the writer (WAL), and a writer waits
+    for another instead of failing at once. Commits still reach the disk before they return
+    (an acknowledged action survives a power cut): the runner commits once per tick."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 def _load_trainer(trainer_id: str) -> Trainer | None:

@@ -229,7 +229,8 @@ class SessionRunner:
                 )
 
     def tick(self, now: float) -> dict[int, int]:
-        """One step; returns {team id: posts sent}. Commits what it sends before sending it."""
+        """One step; returns {team id: posts sent}. Stores what it sends, and the inputs the
+        storms took, in one transaction (one commit per tick, not one per team), then sends."""
         session = db.session.get(DrillSession, self.session_id)
         if session is None:
             return {}
@@ -237,6 +238,7 @@ class SessionRunner:
         clock = svc.clock_of(session)
         until = clock.at(now)
         sent: dict[int, int] = {}
+        outgoing: list[tuple[str, int, dict[str, Any]]] = []
         for team in session.teams:
             state = self.teams.get(team.id)
             if state is None or until <= state.storm.now:
@@ -248,31 +250,33 @@ class SessionRunner:
             self._listen(state, posts, until)
             shown = sorted(state.selector.feed(posts, until), key=lambda p: p.t)
             counts = state.selector.take_changed()
-            seq = svc.record_batch(team, posts, until, shown, state.selector.counted_on)
+            seq = svc.record_batch(
+                team, posts, until, shown, state.selector.counted_on, commit=False
+            )
             if seq is None and not counts and not posts:
                 continue
             if seq is None:  # only counters moved: no batch number, nothing to resync
-                self.emit(
-                    "counts",
-                    {"team": team.id, "counts": counts, "totals": dict(state.selector.totals)},
-                    to=team_room(team.id),
-                    namespace=PLAY,
+                outgoing.append(
+                    (
+                        "counts",
+                        team.id,
+                        {"team": team.id, "counts": counts, "totals": dict(state.selector.totals)},
+                    )
                 )
                 continue
-            self.emit(
-                "posts",
-                {
-                    "team": team.id,
-                    "seq": seq,
-                    "until": round(until, 3),
-                    "posts": [post_dict(p) for p in shown],
-                    "counts": counts,
-                    "totals": dict(state.selector.totals),
-                },
-                to=team_room(team.id),
-                namespace=PLAY,
-            )
+            batch = {
+                "team": team.id,
+                "seq": seq,
+                "until": round(until, 3),
+                "posts": [post_dict(p) for p in shown],
+                "counts": counts,
+                "totals": dict(state.selector.totals),
+            }
+            outgoing.append(("posts", team.id, batch))
             sent[team.id] = len(shown)
+        svc.commit()
+        for event, team_id, payload in outgoing:
+            self.emit(event, payload, to=team_room(team_id), namespace=PLAY)
         if session.status == "running" and until >= clock.end:
             svc.end(session)
             payload = svc.clock_payload(session, now)
@@ -388,7 +392,7 @@ class SessionRunner:
             self.applied_n += 1
             applied.append((control, now, self.applied_n))
         if applied:
-            svc.mark_applied(applied)
+            svc.mark_applied(applied, commit=False)  # with the tick's posts
         taken = []
         for record in acts.storm_actions(list(self.teams), pending=True):
             state = self.teams[record.team_id]
@@ -398,7 +402,7 @@ class SessionRunner:
             self.applied_n += 1
             taken.append((record, at, self.applied_n))
         if taken:
-            acts.mark_applied(taken)
+            acts.mark_applied(taken, commit=False)
 
     def overview(self, session: DrillSession, until: float) -> dict[str, Any]:
         from .sockets.presence import online_count
@@ -541,9 +545,12 @@ class Runner:
                         if session is None or session.status == "ended":
                             self.release(session_id)
                             return
-                    except Exception:  # keep the drill alive; the next tick retries
+                    except Exception:  # keep the drill alive: rebuilt from the record
                         db.session.rollback()
                         self.app.logger.exception("runner tick failed for session %s", session_id)
+                        # the storms may have moved past what was stored: the supervisor
+                        # claims the session again and rebuilds them from the record
+                        self.sessions.pop(session_id, None)
                     finally:
                         db.session.remove()
         finally:

@@ -259,8 +259,9 @@ def engine_action(record: ActionRecord, at: float) -> Action:
     )
 
 
-def mark_applied(applied: list[tuple[ActionRecord, float, int]]) -> None:
+def mark_applied(applied: list[tuple[ActionRecord, float, int]], *, commit: bool = True) -> None:
     """Record when (simulated time) and in which place among the storm's inputs each was taken."""
     for record, at, n in applied:
         record.applied_t, record.applied_n = at, n
-    db.session.commit()
+    if commit:
+        db.session.commit()

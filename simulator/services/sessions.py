@@ -538,10 +538,16 @@ def control_action(control: Control, at: float) -> Action:
     )
 
 
-def mark_applied(applied: Sequence[tuple[Control, float, int]]) -> None:
+def mark_applied(applied: Sequence[tuple[Control, float, int]], *, commit: bool = True) -> None:
     """Record when (simulated time) and in which place among the storm's inputs each was taken."""
     for control, at, n in applied:
         control.applied_t, control.applied_n = at, n
+    if commit:
+        db.session.commit()
+
+
+def commit() -> None:
+    """Commit what the runner's tick stored (its batches and the inputs it took) at once."""
     db.session.commit()
 
 
@@ -551,6 +557,8 @@ def record_batch(
     until: float,
     shown: Sequence[Any] = (),
     counted_on: Callable[[Any], str | None] = lambda post: post.parent,
+    *,
+    commit: bool = True,
 ) -> int | None:
     """Record every new post of a team's world and send-mark those `shown` (new ones, or
     pooled ones recorded earlier); returns the batch's sequence number (None if nothing is
@@ -588,7 +596,8 @@ def record_batch(
             .where(PostRecord.team_id == team.id, PostRecord.post_id.in_(sorted(earlier)))
             .values(shown=True, seq=team.seq)
         )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return team.seq if shown_ids else None
 
 
