@@ -209,7 +209,7 @@ def test_a_column_can_be_triaged_with_the_keyboard(browser, base_url, trainer_pa
     page = participant(browser, base_url, code, "Kim", 0, "community_manager")
     trainer.click('[data-do="start"]')
     page.wait_for_function(
-        "document.querySelectorAll('[data-posts=microblog] .post').length > 3", timeout=30_000
+        "() => document.querySelectorAll('[data-posts=microblog] .post').length > 3", timeout=30_000
     )
     page.focus("[data-posts=microblog]")
     page.keyboard.press("j")
@@ -236,7 +236,8 @@ def test_actions_sent_while_offline_are_stored_once_when_back(
     page = participant(browser, base_url, code, "Lou", 0, "community_manager")
     trainer.click('[data-do="start"]')
     page.wait_for_function(
-        "window.stormdrill && Object.keys(window.stormdrill.received()).length > 0", timeout=30_000
+        "() => window.stormdrill && Object.keys(window.stormdrill.received()).length > 0",
+        timeout=30_000,
     )  # connected, posts flowing
     page.evaluate("window.stormdrill.drop(3000)")
     expect(page.locator("[data-conn]")).to_have_class(re.compile("conn--down"))

@@ -59,7 +59,7 @@ def test_debrief_share_link_and_hot_wash(browser, base_url, trainer_page, live_d
     expect(row).to_contain_text("▼")
     expect(trainer.locator("#fork-chart")).to_be_visible()
     # the canvas shows before the chart module has drawn on it (a loaded machine sees it)
-    trainer.wait_for_function("window.Chart && window.Chart.getChart('fork-chart')")
+    trainer.wait_for_function("() => window.Chart && window.Chart.getChart('fork-chart')")
     assert trainer.evaluate("window.Chart.getChart('fork-chart').data.datasets.length") == 3
     expect(memo.locator("input[name=drop]")).to_be_checked()  # the form keeps the choice
     shoot(trainer, "what-if")

@@ -44,7 +44,7 @@ def test_a_live_drill(browser, base_url, trainer_page, shoot):
     expect(trainer.locator("[data-status]")).to_have_text(re.compile("live|en direct", re.I))
     # posts arrive in both browsers
     expect(red.locator(".post").first).to_be_visible(timeout=15_000)
-    blue.wait_for_function("document.querySelectorAll('.post').length > 0", timeout=15_000)
+    blue.wait_for_function("() => document.querySelectorAll('.post').length > 0", timeout=15_000)
     shoot(trainer, "drill-control")
     shoot(red, "drill-red")
     shoot(blue, "drill-blue-phone")
@@ -60,7 +60,7 @@ def test_a_live_drill(browser, base_url, trainer_page, shoot):
     # resume restarts them
     trainer.click('[data-do="resume"]')
     red.wait_for_function(
-        f"document.querySelectorAll('.post').length > {paused_at}", timeout=15_000
+        f"() => document.querySelectorAll('.post').length > {paused_at}", timeout=15_000
     )
 
     # a curveball to one team reaches that team only

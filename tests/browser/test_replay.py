@@ -147,7 +147,7 @@ def test_replaying_a_finished_session(browser, base_url, trainer_page, live_db, 
     trainer.select_option("[data-speed]", "60")
     trainer.click("[data-play]")
     expect(trainer.locator("[data-play]")).to_have_attribute("aria-pressed", "true")
-    trainer.wait_for_function("window.stormdrill.replay().t > 120")
+    trainer.wait_for_function("() => window.stormdrill.replay().t > 120")
     trainer.click("[data-play]")
     expect(trainer.locator("[data-play]")).to_have_attribute("aria-pressed", "false")
 
