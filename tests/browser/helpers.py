@@ -52,9 +52,12 @@ def wait_for_row(live_db, sql, args, timeout=10.0):
 
 def end_session(trainer):
     """The trainer ends the session from the control room (and confirms)."""
+    # the control room knows the session's state once its socket has said it (slow machines)
+    status = trainer.locator("[data-status]")
+    expect(status).to_have_class(re.compile(r"status--\w"), timeout=30_000)
     trainer.once("dialog", lambda dialog: dialog.accept())
     trainer.click('[data-do="end"]')
-    expect(trainer.locator("[data-status]")).to_have_class(re.compile("status--ended"))
+    expect(status).to_have_class(re.compile("status--ended"), timeout=30_000)
 
 
 def write_memo(page, live_db, team_id, text="Point de situation pour tous les salariés"):

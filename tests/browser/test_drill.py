@@ -68,9 +68,9 @@ def test_a_live_drill(browser, base_url, trainer_page, shoot):
     trainer.select_option("#cb-platform", "microblog")
     trainer.fill("#cb-text", "ALERTE : rappel produit confirmé par la presse")
     trainer.click("[data-curveball] button[type=submit]")
-    expect(blue.get_by_text("ALERTE : rappel produit confirmé par la presse")).to_have_count(
-        1, timeout=15_000
-    )
+    # in Blue's microblog column (its "to handle" queue lists it too)
+    alert = "ALERTE : rappel produit confirmé par la presse"
+    expect(blue.locator(".column .post", has_text=alert)).to_have_count(1, timeout=15_000)
     red.wait_for_timeout(1500)
     expect(red.get_by_text("ALERTE : rappel produit confirmé par la presse")).to_have_count(0)
 
