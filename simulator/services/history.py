@@ -36,13 +36,15 @@ def counts(team_id: int, post_ids: Iterable[str]) -> dict[str, list[int]]:
     ids = sorted(set(post_ids))
     out: dict[str, list[int]] = {}
     for start in range(0, len(ids), 500):
+        # grouped by the kind itself: PostgreSQL does not match `kind = 'share'` in SELECT
+        # and in GROUP BY once each has its own bound parameter
         rows = db.session.execute(
-            select(PostRecord.parent, PostRecord.kind == "share", func.count())
+            select(PostRecord.parent, PostRecord.kind, func.count())
             .where(PostRecord.team_id == team_id, PostRecord.parent.in_(ids[start : start + 500]))
-            .group_by(PostRecord.parent, PostRecord.kind == "share")
+            .group_by(PostRecord.parent, PostRecord.kind)
         ).all()
-        for parent, share, n in rows:
-            out.setdefault(parent, [0, 0])[0 if share else 1] += n
+        for parent, kind, n in rows:
+            out.setdefault(parent, [0, 0])[0 if kind == "share" else 1] += n
     return out
 
 
