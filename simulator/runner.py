@@ -38,6 +38,7 @@ from .engine.tally import Tally
 from .extensions import db, socketio
 from .feed import Selector
 from .models import DrillSession
+from .presence import online_count
 from .services import actions as acts
 from .services import history
 from .services import sessions as svc
@@ -405,8 +406,6 @@ class SessionRunner:
             acts.mark_applied(taken, commit=False)
 
     def overview(self, session: DrillSession, until: float) -> dict[str, Any]:
-        from .sockets.presence import online_count
-
         teams = []
         current = int(until // 60)
         for team in session.teams:

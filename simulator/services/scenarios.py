@@ -15,23 +15,36 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import select
 
-from ..engine.loader import ScenarioError, load_scenario_bytes, load_scenario_text
+from ..engine.loader import ScenarioError, load_directory, load_scenario_bytes, load_scenario_text
 from ..engine.scenario import Phase, Scenario
 from ..engine.storm import post_dict, window
 from ..extensions import db
 from ..importers.msel import MselError, MselSheet, merge_msel, read_msel
 from ..importers.standalone import Standalone, build_scenario
 from ..models import ScenarioUpload, Trainer
-from ..web.main import scenario_catalogue
 
 SAMPLE_SIZE = 40
 SAMPLE_SPAN = 600.0  # simulated seconds of storm the preview samples from
 SAMPLE_SEED = 1
 # ids that would hide a page of the library (/library/upload, /library/import)
 RESERVED_IDS = frozenset({"upload", "import"})
+
+
+_CATALOGUE = "stormdrill.scenarios"
+
+
+def scenario_catalogue(app: Flask) -> tuple[list[Scenario], list[str]]:
+    """The scenarios in SCENARIO_DIR, mildest first, loaded once per app; and the load errors."""
+    if _CATALOGUE not in app.extensions:
+        scenarios, errors = load_directory(app.config["SCENARIO_DIR"])
+        for line in errors:
+            app.logger.warning("scenario not loaded: %s", line)
+        scenarios.sort(key=lambda s: (s.severity, s.id))
+        app.extensions[_CATALOGUE] = (scenarios, errors)
+    return app.extensions[_CATALOGUE]
 
 
 class ScenarioNotFound(LookupError):

@@ -11,7 +11,7 @@ from ..services import sessions as svc
 
 
 def participant_view(p: Participant) -> dict[str, Any]:
-    from .presence import online_ids
+    from ..presence import online_ids
 
     return {
         "id": p.id,

@@ -11,13 +11,14 @@ from typing import Any
 from flask import request, session
 from flask_socketio import disconnect, emit, join_room, leave_room
 
+from .. import presence
 from ..extensions import db
 from ..models import Participant
 from ..runner import session_room, team_room
 from ..services import actions as acts
 from ..services import history
 from ..services import sessions as svc
-from . import broadcast, presence
+from . import broadcast
 from .events import CheckedNamespace
 from .payloads import NUMBER, PayloadError, check, error, ok
 

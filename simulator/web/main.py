@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Flask,
     abort,
     current_app,
     jsonify,
@@ -17,24 +16,10 @@ from flask import (
 )
 from flask_babel import get_locale, gettext
 
-from ..engine.loader import load_directory
-from ..engine.scenario import Scenario
 from ..i18n import supported
+from ..services.scenarios import scenario_catalogue
 
 bp = Blueprint("main", __name__)
-
-_CATALOGUE = "stormdrill.scenarios"
-
-
-def scenario_catalogue(app: Flask) -> tuple[list[Scenario], list[str]]:
-    """The scenarios in SCENARIO_DIR, mildest first, loaded once per app; and the load errors."""
-    if _CATALOGUE not in app.extensions:
-        scenarios, errors = load_directory(app.config["SCENARIO_DIR"])
-        for line in errors:
-            app.logger.warning("scenario not loaded: %s", line)
-        scenarios.sort(key=lambda s: (s.severity, s.id))
-        app.extensions[_CATALOGUE] = (scenarios, errors)
-    return app.extensions[_CATALOGUE]
 
 
 def severity_label(severity: int) -> str:
