@@ -67,6 +67,16 @@ def post_dict(post: Post) -> dict:
     return out
 
 
+_FIELDS = frozenset(Post._fields) - {"author", "extra"}
+
+
+def post_from_dict(data: dict) -> Post:
+    """The post that `post_dict` wrote: the form's extra fields (title, rating…) back in `extra`."""
+    fields = {k: v for k, v in data.items() if k in _FIELDS}
+    extra = tuple((k, v) for k, v in data.items() if k not in _FIELDS and k != "author")
+    return Post(**fields, author=Author(**data["author"]), extra=extra)
+
+
 def post_json(post: Post) -> str:
     return json.dumps(post_dict(post), ensure_ascii=False, separators=(",", ":"))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .storm import Author, Post, post_dict
+from .posts import Post, post_dict, post_from_dict
 
 MINUTE = 60.0
 
@@ -82,7 +82,7 @@ class Tally:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Tally:
-        injects = [Post(**{**p, "author": Author(**p["author"])}) for p in data["injects"]]
+        injects = [post_from_dict(p) for p in data["injects"]]
         return cls(data["volume"], data["negative"], injects, float(data["until"]))
 
     def __eq__(self, other: object) -> bool:

@@ -19,9 +19,10 @@ from sqlalchemy import select
 
 from ..engine.actions import Action
 from ..engine.clock import clock_text
+from ..engine.posts import post_from_dict
 from ..engine.rubric import assess
 from ..engine.scoring import Credit, Score, excerpt, score
-from ..engine.storm import Author, Post, Storm, thread_of
+from ..engine.storm import Post, Storm, thread_of
 from ..engine.tally import Tally
 from ..extensions import db
 from ..models import ActionRecord, DrillSession, PostRecord, Team
@@ -32,15 +33,11 @@ from . import sessions as svc
 CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _post(data: dict[str, Any]) -> Post:
-    return Post(**{**data, "author": Author(**data["author"])})
-
-
 def team_posts(team: Team) -> list[Post]:
     rows = db.session.scalars(
         select(PostRecord.data).where(PostRecord.team_id == team.id).order_by(PostRecord.id)
     )
-    return [_post(d) for d in rows]
+    return [post_from_dict(d) for d in rows]
 
 
 def team_actions(team: Team) -> list[ActionRecord]:

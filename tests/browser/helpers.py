@@ -21,7 +21,10 @@ def participant(browser, base_url, code, name, team, role="community_manager", v
     page.wait_for_url(re.compile(r"/play$"))
     page.select_option("#team-choice", index=team)
     page.select_option("#role-choice", role)
-    page.click("[data-choose] button[type=submit]")
+    # choosing a team reloads the page (play.js): wait for that load, or the caller's
+    # next navigation races it (net::ERR_ABORTED in CI)
+    with page.expect_navigation():
+        page.click("[data-choose] button[type=submit]")
     expect(page.locator("[data-feed]")).to_be_visible()
     return page
 

@@ -16,7 +16,8 @@ def join(browser, base_url, code, name, team_index, viewport):
     page.click("#submit")
     page.wait_for_url(re.compile(r"/play$"))
     page.select_option("#team-choice", index=team_index)
-    page.click("[data-choose] button[type=submit]")
+    with page.expect_navigation():  # choosing a team reloads the page
+        page.click("[data-choose] button[type=submit]")
     expect(page.locator("[data-feed]")).to_be_visible()
     return page
 
