@@ -29,96 +29,54 @@ FIRE = 3.0  # a platform "catches fire" at this many times its earlier rate ...
 FIRE_MIN = 15  # ... with at least this many posts now
 TOP = 6
 PRESS = ("journalist", "press", "reporter", "media")
+# Words a listening tool leaves out: function words and the verbs and fillers every post uses.
+# Compared without accents, so "deja" stands for "déjà".
 STOP = frozenset(
-    (
-        "avec",
-        "dans",
-        "pour",
-        "pas",
-        "plus",
-        "mais",
-        "sont",
-        "nous",
-        "vous",
-        "leur",
-        "leurs",
-        "tout",
-        "tous",
-        "cette",
-        "comme",
-        "quoi",
-        "elle",
-        "elles",
-        "ils",
-        "être",
-        "avoir",
-        "fait",
-        "faire",
-        "chez",
-        "encore",
-        "même",
-        "aussi",
-        "depuis",
-        "sans",
-        "sous",
-        "très",
-        "bien",
-        "alors",
-        "donc",
-        "quand",
-        "toujours",
-        "rien",
-        "votre",
-        "notre",
-        "quel",
-        "quelle",
-        "qui",
-        "que",
-        "est",
-        "ont",
-        "été",
-        "était",
-        "this",
-        "that",
-        "with",
-        "from",
-        "have",
-        "what",
-        "your",
-        "they",
-        "their",
-        "there",
-        "about",
-        "just",
-        "been",
-        "will",
-        "would",
-        "were",
-        "when",
-        "which",
-        "them",
-        "than",
-        "then",
-        "into",
-        "more",
-        "some",
-        "only",
-        "also",
-        "very",
-        "still",
-        "here",
-        "like",
-        "dont",
-    )
+    fold(
+        """
+    avec dans pour plus mais sont nous vous leur leurs tout tous toute toutes cette comme quoi
+    elle elles être avoir fait faire chez encore même aussi depuis sans sous très bien alors donc
+    quand toujours rien votre notre quel quelle quels quelles qui que est ont été était étaient
+    ceux celle celles celui cela ceci voilà voici juste vraiment quelqu quelque quelques chose
+    choses personne autre autres après avant pendant entre vers contre parce puis déjà jamais
+    ici aujourd aujourd'hui demain hier matin soir heure heures minute minutes fois jour jours
+    semaine moins beaucoup trop assez peut peux pouvez pouvons peuvent veut veux voulez savoir
+    sais sait savez dire dit dites disent parle parlent parler voir vois voit voyez vu aller va
+    vais allez vont venir vient viens faut fallait serait seront sera serai suis sommes êtes
+    avez avons avait aurait auront dois doit devez doivent mettre mis prend prendre donne donner
+    lire merci bonjour bonsoir salut svp oui non enfin ok okay bref franchement honnêtement
+    normal simple vrai vraie question questions réponse réponses message messages quelqu'un
+    chaque aucun aucune ailleurs partout pourquoi comment combien où quoi ainsi tant lorsque
+    this that with from have what your they their there about just been will would were when
+    which them than then into more some only also very still here like dont don't doesn't didn't
+    can't won't isn't aren't wasn't it's that's what's there's here's i'm you're we're they're
+    i've you've we've i'll you'll we'll they'll i'd you'd let's could should might must shall
+    does doing done being these those other another every each many much most such even ever
+    never always again already today tomorrow yesterday morning evening tonight hour hours
+    minute minutes time times week weeks thing things anyone someone something anything nothing
+    everyone everybody people because before after while since until over under after where
+    why how who whom whose yes thanks thank please hello okay well really actually honestly
+    literally basically going gonna want wants know knows knew think thinks thought said says
+    saying tell told take takes took make makes made come comes came give gives gave look looks
+    looking seen seem seems back good great right left same last next first still around
+    through across behind posted post posts wondering anyway though although whether
+    """
+    ).split()
 )
 WORD = re.compile(r"#?[^\W\d_][\w'’-]{3,}", re.UNICODE)
+NOISE = re.compile(r"@\w+|https?://\S+|\bRT\b", re.UNICODE)
+# French elision: "l'autorité" is "autorité" to a listener; English contractions are fillers.
+ELIDED = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 
 
 def _terms(text: str) -> set[str]:
+    """The words and hashtags of a post a listener would chart, in their own spelling."""
     found = set()
-    for word in WORD.findall(fold(text)):
-        word = word.strip("'’-")
-        if word.startswith("#") or (len(word) >= 5 and word not in STOP):
+    for word in WORD.findall(NOISE.sub(" ", text.lower())):
+        word = ELIDED.sub("", word.strip("'’-"))
+        hashtag = word.startswith("#")
+        plain = len(word) >= 5 and "'" not in word and "’" not in word
+        if hashtag or (plain and fold(word) not in STOP):
             found.add(word)
     return found
 
