@@ -56,17 +56,23 @@ class Trainer(UserMixin, db.Model):
 
 
 class ScenarioUpload(db.Model):
-    """A scenario a trainer uploaded (or imported from an MSEL); shipped ones live in files."""
+    """One version of a scenario a trainer uploaded, imported from an MSEL or saved in the
+    editor; shipped ones live in files. Saving a scenario again stores a new version."""
 
     __tablename__ = "scenario_upload"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainer_id: Mapped[int] = mapped_column(ForeignKey("trainer.id"), index=True)
     slug: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     yaml_text: Mapped[str] = mapped_column(Text)
+    # where this version came from: the uploaded file's name, "msel:plan.xlsx", "editor"...
+    origin: Mapped[str] = mapped_column(String(120), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
-    __table_args__ = (UniqueConstraint("trainer_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("trainer_id", "slug", "version", name="uq_scenario_upload_version"),
+    )
 
 
 class DrillSession(db.Model):
@@ -79,6 +85,8 @@ class DrillSession(db.Model):
     name: Mapped[str] = mapped_column(String(120), default="")
     scenario_slug: Mapped[str] = mapped_column(String(64))
     scenario_yaml: Mapped[str] = mapped_column(Text)  # a snapshot: the session replays exactly
+    # the library version the snapshot was taken from; None for a shipped scenario
+    scenario_version: Mapped[int | None] = mapped_column(Integer, default=None)
     lang: Mapped[str] = mapped_column(String(2))
     seed: Mapped[int] = mapped_column(Integer)
     join_code: Mapped[str] = mapped_column(String(6), unique=True)

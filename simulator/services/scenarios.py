@@ -11,14 +11,16 @@ import hashlib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
-from ..engine.loader import ScenarioError, load_directory, load_scenario_bytes, load_scenario_text
+from ..engine.loader import ScenarioError, decode, load_directory, load_scenario_text
 from ..engine.scenario import Phase, Scenario
 from ..engine.storm import post_dict, window
 from ..extensions import db
@@ -56,6 +58,32 @@ class LibraryEntry:
     slug: str
     scenario: Scenario
     source: Literal["shipped", "uploaded"]
+    version: int | None = None  # the latest version of a trainer's scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One stored version of a trainer's scenario, as the library lists it."""
+
+    slug: str
+    version: int
+    created_at: datetime
+    origin: str
+    latest: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What saving a scenario did: the version it is now, and the version it was before."""
+
+    scenario: Scenario
+    version: int
+    previous: int  # 0 when the trainer had no scenario with this id
+
+    @property
+    def stored(self) -> bool:
+        """False when the text was the latest version's own: nothing new was stored."""
+        return self.version > self.previous
 
 
 def _shipped() -> list[Scenario]:
@@ -74,15 +102,32 @@ def _load_upload(yaml_text: str, source: str) -> Scenario:
 
 
 def _uploads(trainer: Trainer) -> list[ScenarioUpload]:
-    query = select(ScenarioUpload).where(ScenarioUpload.trainer_id == trainer.id)
+    """The latest version of each of the trainer's scenarios."""
+    latest = (
+        select(ScenarioUpload.slug, func.max(ScenarioUpload.version).label("version"))
+        .where(ScenarioUpload.trainer_id == trainer.id)
+        .group_by(ScenarioUpload.slug)
+        .subquery()
+    )
+    query = (
+        select(ScenarioUpload)
+        .join(
+            latest,
+            (ScenarioUpload.slug == latest.c.slug) & (ScenarioUpload.version == latest.c.version),
+        )
+        .where(ScenarioUpload.trainer_id == trainer.id)
+    )
     return list(db.session.scalars(query.order_by(ScenarioUpload.slug)))
 
 
-def _upload(trainer: Trainer, slug: str) -> ScenarioUpload | None:
+def _upload(trainer: Trainer, slug: str, version: int | None = None) -> ScenarioUpload | None:
+    """One version of the trainer's scenario, the latest when `version` is None."""
     query = select(ScenarioUpload).where(
         ScenarioUpload.trainer_id == trainer.id, ScenarioUpload.slug == slug
     )
-    return db.session.scalars(query).first()
+    if version is not None:
+        query = query.where(ScenarioUpload.version == version)
+    return db.session.scalars(query.order_by(ScenarioUpload.version.desc())).first()
 
 
 def library(trainer: Trainer) -> list[LibraryEntry]:
@@ -99,22 +144,36 @@ def library(trainer: Trainer) -> list[LibraryEntry]:
         except ScenarioError as exc:
             current_app.logger.warning("upload %s no longer loads: %s", upload.id, exc)
             continue
-        uploaded.append(LibraryEntry(upload.slug, scenario, "uploaded"))
+        uploaded.append(LibraryEntry(upload.slug, scenario, "uploaded", upload.version))
     uploaded.sort(key=lambda e: (e.scenario.severity, e.slug))
     return entries + uploaded
 
 
-def get_scenario(trainer: Trainer, slug: str) -> tuple[Scenario, str]:
+def get_scenario(trainer: Trainer, slug: str, version: int | None = None) -> tuple[Scenario, str]:
     """A scenario of this trainer's library and its YAML text; ScenarioNotFound otherwise."""
+    scenario, text, _version = get_version(trainer, slug, version)
+    return scenario, text
+
+
+def get_version(
+    trainer: Trainer, slug: str, version: int | None = None
+) -> tuple[Scenario, str, int | None]:
+    """A scenario of the library, its YAML text and its version number (None when shipped).
+
+    `version` None is the latest; a shipped scenario has no versions, so asking one for a
+    version is ScenarioNotFound, as is a version the trainer never saved.
+    """
     shipped = _shipped_by_id().get(slug)
     if shipped is not None:
+        if version is not None:
+            raise ScenarioNotFound(slug)
         path = Path(current_app.config["SCENARIO_DIR"]) / Path(shipped.source).name
-        return shipped, path.read_text(encoding="utf-8-sig")
-    upload = _upload(trainer, slug)
+        return shipped, path.read_text(encoding="utf-8-sig"), None
+    upload = _upload(trainer, slug, version)
     if upload is None:
         raise ScenarioNotFound(slug)
     try:
-        return _load_upload(upload.yaml_text, f"upload:{slug}"), upload.yaml_text
+        return _load_upload(upload.yaml_text, f"upload:{slug}"), upload.yaml_text, upload.version
     except ScenarioError:
         raise ScenarioNotFound(slug) from None
 
@@ -123,33 +182,103 @@ def is_uploaded(trainer: Trainer, slug: str) -> bool:
     return slug not in _shipped_by_id() and _upload(trainer, slug) is not None
 
 
-def upload_scenario(trainer: Trainer, raw: bytes, filename: str) -> Scenario:
-    """Validate and store a scenario file; ScenarioError (nothing stored) when invalid.
+def versions(trainer: Trainer, slug: str) -> list[Version]:
+    """Every stored version of the trainer's scenario, newest first; [] for a shipped one."""
+    if slug in _shipped_by_id():
+        return []
+    query = (
+        select(ScenarioUpload.version, ScenarioUpload.created_at, ScenarioUpload.origin)
+        .where(ScenarioUpload.trainer_id == trainer.id, ScenarioUpload.slug == slug)
+        .order_by(ScenarioUpload.version.desc())
+    )
+    rows = db.session.execute(query).all()
+    return [
+        Version(slug, number, created_at, origin, latest=i == 0)
+        for i, (number, created_at, origin) in enumerate(rows)
+    ]
 
-    Uploading a scenario whose id the trainer already uploaded replaces it; an id taken by a
-    shipped scenario is refused.
+
+def save_version(trainer: Trainer, yaml_text: str, source: str) -> tuple[Scenario, int]:
+    """Validate a scenario text and store it as the next version of the trainer's scenario
+    with its id; ScenarioError (located messages, nothing stored) when invalid.
+
+    `source` names the text in error messages ("mine.yaml", "editor") and is kept as the
+    version's origin. A text identical to the latest version stores nothing and answers
+    that version. A shipped scenario's id is refused: a copy needs an id of its own
+    (`copy_id` proposes one).
     """
-    source = _clean_filename(filename)
-    scenario = load_scenario_bytes(raw, source=source)
-    text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    saved = store(trainer, yaml_text, source)
+    return saved.scenario, saved.version
+
+
+def store(trainer: Trainer, yaml_text: str, source: str) -> Saved:
+    """save_version, saying also which version the scenario was at before."""
+    source = _clean_filename(source)
+    # the file's own checks (size, binary, UTF-8) for a text typed in the browser too
+    text = decode(yaml_text.encode("utf-8", "surrogatepass"), source).replace("\r\n", "\n")
+    scenario = load_scenario_text(text, source)
     taken = _id_taken(scenario.id)
     if taken:
         raise ScenarioError([f"{source}:{_line_of_id(text)}:1: id: {taken}"])
-    upload = _upload(trainer, scenario.id)
-    if upload is None:
-        upload = ScenarioUpload(trainer_id=trainer.id, slug=scenario.id, yaml_text=text)
-        db.session.add(upload)
-    else:
-        upload.yaml_text = text
-    db.session.commit()
-    return scenario
+    latest = _upload(trainer, scenario.id)
+    previous = latest.version if latest is not None else 0
+    if latest is not None and latest.yaml_text == text:
+        return Saved(scenario, previous, previous)
+    for attempt in range(3):
+        db.session.add(
+            ScenarioUpload(
+                trainer_id=trainer.id,
+                slug=scenario.id,
+                version=previous + 1,
+                yaml_text=text,
+                origin=source[:120],
+            )
+        )
+        try:
+            db.session.commit()
+        except IntegrityError:  # another save took this number first
+            db.session.rollback()
+            if attempt == 2:
+                raise
+            previous = _upload(trainer, scenario.id).version
+        else:
+            break
+    return Saved(scenario, previous + 1, previous)
+
+
+def copy_id(trainer: Trainer, slug: str) -> str:
+    """A free id for the trainer's copy of scenario `slug`: slug-copy, slug-copy-2..."""
+    base = f"{slug[:58]}-copy"
+    candidate, n = base, 1
+    while _id_taken(candidate) or _upload(trainer, candidate) is not None:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def upload_scenario(trainer: Trainer, raw: bytes, filename: str) -> Scenario:
+    """Validate and store a scenario file; ScenarioError (nothing stored) when invalid.
+
+    Uploading a scenario whose id the trainer already has stores it as a new version; an id
+    taken by a shipped scenario is refused.
+    """
+    return upload_file(trainer, raw, filename).scenario
+
+
+def upload_file(trainer: Trainer, raw: bytes, filename: str) -> Saved:
+    source = _clean_filename(filename)
+    return store(trainer, decode(raw, source), source)
 
 
 def delete_upload(trainer: Trainer, slug: str) -> None:
-    upload = _upload(trainer, slug)
-    if upload is None or slug in _shipped_by_id():
+    """Delete the trainer's scenario, every version of it."""
+    if slug in _shipped_by_id() or _upload(trainer, slug) is None:
         raise ScenarioNotFound(slug)
-    db.session.delete(upload)
+    db.session.execute(
+        delete(ScenarioUpload).where(
+            ScenarioUpload.trainer_id == trainer.id, ScenarioUpload.slug == slug
+        )
+    )
     db.session.commit()
 
 

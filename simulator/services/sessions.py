@@ -105,6 +105,7 @@ class NewSession:
     team_choice: str = "pick"
     name: str = ""
     intensity: str = DEFAULT_INTENSITY
+    scenario_version: int | None = None  # the library version of scenario_yaml, if any
 
 
 def _new_join_code() -> str:
@@ -137,6 +138,7 @@ def create_session(trainer: Trainer, new: NewSession) -> DrillSession:
         name=new.name.strip()[:120] or scenario.title(new.lang),
         scenario_slug=new.scenario_slug,
         scenario_yaml=new.scenario_yaml,
+        scenario_version=new.scenario_version,
         lang=new.lang,
         seed=seed,
         join_code=_new_join_code(),

@@ -330,11 +330,17 @@ def _yaml_errors(filename: str):
         ) from None
 
 
-def _scenario(trainer, slug: str):
-    """(scenario, YAML text) of the trainer's library; ScenarioNotFound otherwise."""
+def _scenario_version(trainer, slug: str):
+    """(scenario, YAML text, version) of the trainer's library; ScenarioNotFound otherwise."""
     if not SCENARIO_ID.fullmatch(slug):
         raise library.ScenarioNotFound(slug)  # not worth a query (PostgreSQL refuses NULs)
-    return library.get_scenario(trainer, slug)
+    return library.get_version(trainer, slug)
+
+
+def _scenario(trainer, slug: str):
+    """(scenario, YAML text) of the trainer's library; ScenarioNotFound otherwise."""
+    scenario, text, _version = _scenario_version(trainer, slug)
+    return scenario, text
 
 
 def _own_session(session_id: int) -> DrillSession:
@@ -527,12 +533,13 @@ def _new_session(trainer) -> svc.NewSession:
     if data.get("seed") is not None and not 0 <= data["seed"] <= MAX_ID:
         _bad(f"'seed' must be from 0 to {MAX_ID}")
     try:
-        yaml_text = _scenario(trainer, data["scenario"])[1]
+        _found, yaml_text, version = _scenario_version(trainer, data["scenario"])
     except library.ScenarioNotFound:
         _bad("'scenario' is not a scenario of your library", "bad_scenario")
     return svc.NewSession(
         scenario_slug=data["scenario"],
         scenario_yaml=yaml_text,
+        scenario_version=version,
         lang=data["lang"],
         speed=float(data["speed"]),
         seed=data.get("seed"),

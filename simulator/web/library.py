@@ -108,11 +108,27 @@ def _error_lines(errors: list[str]) -> list[dict]:
     return out
 
 
-def _get(slug: str) -> tuple[Scenario, str]:
+def _version_arg() -> int | None:
+    """The version asked in the query string (?version=2); None for the latest."""
+    raw = request.args.get("version")
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+        abort(404)
+    return int(raw)
+
+
+def _get(slug: str) -> tuple[Scenario, str, int | None]:
+    """The scenario, its text and its version, at the version the query string asks."""
     try:
-        return library_service.get_scenario(_user(), slug)
+        return library_service.get_version(_user(), slug, _version_arg())
     except library_service.ScenarioNotFound:
         abort(404)
+
+
+def _filename(scenario: Scenario, version: int | None, ext: str) -> str:
+    suffix = f"-v{version}" if version is not None else ""
+    return f"{scenario.id}{suffix}{ext}"
 
 
 @bp.get("/")
@@ -132,14 +148,34 @@ def upload():
     if form.validate_on_submit():
         file = form.file.data
         try:
-            scenario = library_service.upload_scenario(_user(), file.read(), file.filename)
+            saved = library_service.upload_file(_user(), file.read(), file.filename)
         except ScenarioError as exc:
             errors = _error_lines(exc.errors)
         else:
-            flash(gettext("Scenario added to your library."), "success")
-            return redirect(url_for(".preview", slug=scenario.id))
+            _flash_saved(saved)
+            return redirect(url_for(".preview", slug=saved.scenario.id))
     status = 400 if errors or form.errors else 200
     return render_template("library/upload.html", form=form, errors=errors, **_helpers()), status
+
+
+def _flash_saved(saved: library_service.Saved) -> None:
+    """Say what saving did: a new scenario, a new version of one, or nothing new."""
+    if not saved.stored:
+        message = gettext(
+            "This is the same text as version %(version)d of %(id)s: nothing new was stored.",
+            version=saved.version,
+            id=saved.scenario.id,
+        )
+    elif saved.previous:
+        message = gettext(
+            "You already had the scenario %(id)s: this one is saved as version %(version)d; "
+            "the earlier versions stay in your library.",
+            id=saved.scenario.id,
+            version=saved.version,
+        )
+    else:
+        message = gettext("Scenario added to your library.")
+    flash(message, "success")
 
 
 def _import_page(
@@ -148,7 +184,7 @@ def _import_page(
     result=None,
     status: int = 200,
     unmapped: MselSheet | None = None,
-    replaces: bool = False,
+    replaces: int | None = None,
 ):
     return (
         render_template(
@@ -235,8 +271,8 @@ def import_msel():
     except library_service.ScenarioNotFound:
         abort(404)
     result = ImportResultForm(formdata=None, yaml_text=text)
-    replaces = library_service.is_uploaded(_user(), form.new_id.data)
-    return _import_page(form, [], result, replaces=replaces)
+    known = library_service.versions(_user(), form.new_id.data)
+    return _import_page(form, [], result, replaces=known[0].version if known else None)
 
 
 def _msel_file(form: ImportForm) -> tuple[bytes | None, str]:
@@ -299,11 +335,11 @@ def import_add():
     if text is None:
         abort(400)
     try:
-        scenario = library_service.upload_scenario(_user(), text.encode(), "msel-import.yaml")
+        saved = library_service.store(_user(), text, "msel-import.yaml")
     except ScenarioError as exc:
         return _import_page(_import_form(), exc.errors, status=400)
-    flash(gettext("Scenario added to your library."), "success")
-    return redirect(url_for(".preview", slug=scenario.id))
+    _flash_saved(saved)
+    return redirect(url_for(".preview", slug=saved.scenario.id))
 
 
 def timeline(scenario: Scenario) -> dict:
@@ -341,8 +377,9 @@ def timeline(scenario: Scenario) -> dict:
 @bp.get("/<slug>")
 @login_required
 def preview(slug: str):
-    scenario, text = _get(slug)
+    scenario, text, version = _get(slug)
     lang = _text_lang(scenario)
+    known = library_service.versions(_user(), slug)
     return render_template(
         "library/preview.html",
         s=scenario,
@@ -353,7 +390,10 @@ def preview(slug: str):
         objectives={o.id: o.title(lang) for o in scenario.objectives},
         timeline=timeline(scenario),
         posts=library_service.sample_posts(scenario, text, lang),
-        uploaded=library_service.is_uploaded(_user(), slug),
+        uploaded=bool(known),
+        version=version,
+        versions=known,
+        latest=not known or version == known[0].version,
         delete_form=DeleteForm(),
         **_helpers(),
     )
@@ -362,11 +402,13 @@ def preview(slug: str):
 @bp.get("/<slug>/download")
 @login_required
 def download(slug: str):
-    scenario, text = _get(slug)
+    """The exact text stored (or shipped), which `scenario validate` accepts."""
+    scenario, text, version = _get(slug)
+    name = _filename(scenario, version, ".yaml")
     return Response(
         text,
         mimetype="application/yaml",
-        headers={"Content-Disposition": f'attachment; filename="{scenario.id}.yaml"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -374,11 +416,12 @@ def download(slug: str):
 @login_required
 def download_msel(slug: str):
     """The scenario's injects as an MSEL workbook, in the columns the import reads back."""
-    scenario, _text = _get(slug)
+    scenario, _text, version = _get(slug)
+    name = _filename(scenario, version, "-msel.xlsx")
     return Response(
         msel_xlsx(scenario, _lang()),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{scenario.id}-msel.xlsx"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

@@ -496,7 +496,7 @@ PATHS: dict[str, Schema] = {
             "scenarios",
             {
                 "201": {
-                    **reply("Scenario", "stored (an upload with the same id is replaced)"),
+                    **reply("Scenario", "stored (an upload with the same id is its new version)"),
                     "headers": {"Location": {"schema": {"type": "string"}}},
                 },
                 **errors(400, 413, 415, 422),

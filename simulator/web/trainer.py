@@ -95,12 +95,13 @@ def new():
             form.scenario.data = request.args["scenario"]
     if form.validate_on_submit():
         try:
-            scenario, yaml_text = library.get_scenario(current_user, form.scenario.data)
+            _scenario, yaml_text, version = library.get_version(current_user, form.scenario.data)
             session = svc.create_session(
                 current_user,
                 svc.NewSession(
                     scenario_slug=form.scenario.data,
                     scenario_yaml=yaml_text,
+                    scenario_version=version,
                     lang=form.lang.data,
                     speed=form.speed.data,
                     seed=form.seed.data,

@@ -11,7 +11,7 @@ from markupsafe import escape
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from simulator.engine.loader import MAX_BYTES, load_directory, load_scenario_text
+from simulator.engine.loader import MAX_BYTES, ScenarioError, load_directory, load_scenario_text
 from simulator.engine.storm import window
 from simulator.extensions import db
 from simulator.models import ScenarioUpload, Trainer
@@ -215,11 +215,100 @@ def test_a_valid_upload_is_listed_and_previewed(app, alice, trainer):
     assert 'data-scenario="mine" data-source="uploaded"' in listing
     assert alice.get("/library/mine", headers=EN).status_code == 200
     assert uploads(app) == [(trainer, "mine")]
-    # uploading the same id again replaces it
-    assert (
-        upload(alice, mine().replace("severity: 2", "severity: 3", 1).encode()).status_code == 302
-    )
-    assert uploads(app) == [(trainer, "mine")]
+
+
+# -- versions ---------------------------------------------------------------------------------
+
+
+def versions_of(app, slug: str = "mine") -> list[tuple[int, str]]:
+    with app.app_context():
+        rows = db.session.query(ScenarioUpload).filter_by(slug=slug).order_by("version")
+        return [(u.version, u.yaml_text) for u in rows]
+
+
+def test_uploading_a_scenario_again_stores_a_new_version_and_keeps_the_earlier_ones(app, alice):
+    first = mine()
+    second = mine().replace("severity: 2", "severity: 3", 1)
+    assert upload(alice, first.encode()).status_code == 302
+    response = upload(alice, second.encode())
+    assert response.status_code == 302
+    assert versions_of(app) == [(1, first), (2, second)]
+    shown = page(alice.get(response.headers["Location"], headers=EN))
+    assert "You already had the scenario mine: this one is saved as version 2" in shown
+    # the library lists the latest version once, with its number
+    listing = page(alice.get("/library/", headers=EN))
+    assert listing.count('data-scenario="mine"') == 1
+    assert ">v2</a>" in listing
+    # the scenario's page lists both, newest first, each with its date and its exports
+    rows = re.findall(r'<tr data-version="(\d+)"', shown)
+    assert rows == ["2", "1"]
+    assert 'href="/library/mine?version=1"' in shown
+    assert 'href="/library/mine/download?version=1"' in shown
+    assert 'href="/library/mine/msel.xlsx?version=1"' in shown
+    # an earlier version opens and exports as it was stored
+    older = page(alice.get("/library/mine?version=1", headers=EN))
+    assert "You are looking at version 1, an earlier version of this scenario" in older
+    assert alice.get("/library/mine/download?version=1").get_data(as_text=True) == first
+    assert alice.get("/library/mine/download").get_data(as_text=True) == second
+    assert alice.get("/library/mine?version=3").status_code == 404
+    assert alice.get("/library/mine?version=x").status_code == 404
+
+
+def test_the_same_text_again_stores_nothing_new(app, alice):
+    upload(alice, mine().encode())
+    response = upload(alice, mine().encode())
+    assert len(versions_of(app)) == 1
+    shown = page(alice.get(response.headers["Location"], headers=EN))
+    assert "This is the same text as version 1 of mine: nothing new was stored." in shown
+
+
+def test_deleting_a_scenario_deletes_every_version(app, alice):
+    upload(alice, mine().encode())
+    upload(alice, mine().replace("severity: 2", "severity: 3", 1).encode())
+    token = csrf(alice, "/library/mine")
+    assert alice.post("/library/mine/delete", data={"csrf_token": token}).status_code == 302
+    assert versions_of(app) == []
+
+
+def test_save_version_validates_numbers_versions_and_refuses_shipped_ids(app, trainer):
+    from simulator.services import scenarios as library
+
+    with app.test_request_context():
+        alice = db.session.get(Trainer, trainer)
+        scenario, number = library.save_version(alice, mine(), "editor")
+        assert (scenario.id, number) == ("mine", 1)
+        changed = mine().replace("severity: 2", "severity: 4", 1)
+        assert library.save_version(alice, changed, "editor")[1] == 2
+        assert library.save_version(alice, changed, "editor")[1] == 2  # nothing new
+        listed = library.versions(alice, "mine")
+        assert [(v.version, v.origin, v.latest) for v in listed] == [
+            (2, "editor", True),
+            (1, "editor", False),
+        ]
+        assert library.get_version(alice, "mine")[1:] == (changed, 2)
+        assert library.get_version(alice, "mine", 1)[1:] == (mine(), 1)
+        # an invalid text: located errors, nothing stored
+        broken = re.sub(r"(?m)^severity: \d", "severity: 9", mine(), count=1)
+        with pytest.raises(ScenarioError) as caught:
+            library.save_version(alice, broken, "editor")
+        line = next(i for i, t in enumerate(broken.splitlines(), 1) if t.startswith("severity"))
+        assert any(e.startswith(f"editor:{line}:") for e in caught.value.errors)
+        assert len(library.versions(alice, "mine")) == 2
+        # a shipped scenario is never overwritten: its copy needs an id of its own
+        shipped = (SCENARIOS / "late-delivery.yaml").read_text(encoding="utf-8")
+        with pytest.raises(ScenarioError, match="is the id of a shipped scenario"):
+            library.save_version(alice, shipped, "editor")
+        assert library.copy_id(alice, "late-delivery") == "late-delivery-copy"
+        copy = re.sub(r"(?m)^id: .*$", "id: late-delivery-copy", shipped, count=1)
+        assert library.save_version(alice, copy, "editor")[1] == 1
+        assert library.copy_id(alice, "late-delivery") == "late-delivery-copy-2"
+        assert library.versions(alice, "late-delivery") == []
+        # another trainer's versions are theirs
+        bob = Trainer(name="bob", password_hash="x")
+        db.session.add(bob)
+        db.session.commit()
+        assert library.versions(bob, "mine") == []
+        assert library.save_version(bob, mine(), "editor")[1] == 1
 
 
 def test_an_invalid_upload_shows_every_error_with_its_line_and_stores_nothing(app, alice):
@@ -350,6 +439,27 @@ def test_an_msel_import_gives_valid_yaml_to_download_or_add(app, alice, trainer)
     listing = page(alice.get("/library/", headers=EN))
     assert 'data-scenario="late-delivery-msel" data-source="uploaded"' in listing
     assert html("Lost parcel (MSEL)") in listing
+
+
+def test_importing_an_msel_again_makes_a_new_version_and_says_so(app, alice, trainer):
+    token = csrf(alice, "/library/import")
+    first = result_yaml(import_msel(alice))
+    add = {"csrf_token": token, "yaml_text": first}
+    assert alice.post("/library/import/add", data=add).status_code == 302
+    again = import_msel(alice, title_en="Lost parcel (MSEL, take 2)")
+    assert (
+        "You already have a scenario with the id late-delivery-msel (version 1): adding this "
+        "one saves it as version 2" in page(again).replace("\n", " ")
+    )
+    second = result_yaml(again)
+    added = alice.post(
+        "/library/import/add", data={"csrf_token": token, "yaml_text": second}, headers=EN
+    )
+    assert added.status_code == 302
+    shown = page(alice.get(added.headers["Location"], headers=EN))
+    assert "this one is saved as version 2" in shown
+    assert [v for v, _text in versions_of(app, "late-delivery-msel")] == [1, 2]
+    assert alice.get("/library/late-delivery-msel/download").get_data(as_text=True) == second
 
 
 def test_msel_row_errors_are_listed_and_nothing_is_kept(app, alice):
