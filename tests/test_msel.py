@@ -589,3 +589,24 @@ def test_an_msel_round_trip_keeps_every_column():
     assert [[getattr(r, f) for f in fields] for r in second] == [
         [getattr(r, f) for f in fields] for r in first
     ]
+
+
+def test_a_one_language_scenario_from_an_hseep_sheet_exports_and_imports_back():
+    """MSEL -> scenario of its own (English only) -> MSEL -> scenario: the injects, their
+    notes (recipient, controller, expected action) and the language survive."""
+    from simulator.importers.msel_export import msel_xlsx, round_trip_fields
+    from simulator.importers.standalone import Standalone, build_scenario
+
+    sheet = read_msel(hseep_sheet(HSEEP_ROWS), "m.xlsx", lang="en")
+    answers = Standalone("hopla", "Panne Hopla", "Hopla outage", "Hopla", "the outage", 2)
+    text = build_scenario(sheet, answers)
+    scenario = load_scenario_text(text, "hopla.yaml")
+    assert scenario.languages == ("en",)
+    exported = read_msel(msel_xlsx(scenario, "en"), "hopla.xlsx")
+    assert exported.unmapped == () and exported.title == "Hopla outage"
+    assert all(r.text_fr == "" and r.text_en for r in exported.rows)
+    again = load_scenario_text(merge_msel(text, exported.rows, "hopla", "t", "t"), "again.yaml")
+    assert again.languages == ("en",)
+    assert round_trip_fields(again.injects) == round_trip_fields(scenario.injects)
+    assert [i.note.en for i in again.injects] == [i.note.en for i in scenario.injects]
+    assert "Controller: Camille" in again.injects[0].note.en
