@@ -87,7 +87,10 @@ class DrillSession(db.Model):
     scenario_yaml: Mapped[str] = mapped_column(Text)  # a snapshot: the session replays exactly
     # the library version the snapshot was taken from; None for a shipped scenario
     scenario_version: Mapped[int | None] = mapped_column(Integer, default=None)
-    lang: Mapped[str] = mapped_column(String(2))
+    lang: Mapped[str] = mapped_column(String(2))  # the storm's: one the scenario is written in
+    # the language the trainer asked for, when the scenario is not written in it (the storm
+    # runs in `lang`, said on the control room); None when the storm speaks the asked one
+    asked_lang: Mapped[str | None] = mapped_column(String(2), default=None)
     seed: Mapped[int] = mapped_column(Integer)
     join_code: Mapped[str] = mapped_column(String(6), unique=True)
     team_choice: Mapped[str] = mapped_column(String(8), default="pick")  # pick | assign

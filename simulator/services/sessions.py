@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, update
 from ..engine.actions import Action
 from ..engine.clock import MAX_SPEED, MIN_SPEED, Clock
 from ..engine.loader import load_scenario_text
-from ..engine.scenario import Scenario
+from ..engine.scenario import LANGS, Scenario
 from ..engine.storm import post_dict
 from ..engine.tally import Tally
 from ..extensions import db
@@ -106,6 +106,9 @@ class NewSession:
     name: str = ""
     intensity: str = DEFAULT_INTENSITY
     scenario_version: int | None = None  # the library version of scenario_yaml, if any
+    # a language the scenario lacks: the storm runs in the scenario's own language instead,
+    # which the trainer has been told (storm_language), and the session remembers the ask
+    asked_lang: str | None = None
 
 
 def _new_join_code() -> str:
@@ -116,10 +119,18 @@ def _new_join_code() -> str:
     raise SessionError("no_code", "could not find a free join code")
 
 
+def storm_language(scenario: Scenario, asked: str) -> str:
+    """The language the storm runs in when `asked` is wanted: that one when the scenario is
+    written in it, else the scenario's first. Not silent: the caller says so."""
+    return asked if asked in scenario.languages else scenario.languages[0]
+
+
 def create_session(trainer: Trainer, new: NewSession) -> DrillSession:
     scenario = load_scenario_text(new.scenario_yaml, f"{new.scenario_slug}.yaml")
     if new.lang not in scenario.languages:
         raise SessionError("bad_language", f"the scenario is not written in {new.lang}")
+    if new.asked_lang is not None and new.asked_lang not in LANGS:
+        raise SessionError("bad_language", f"{new.asked_lang} is not a language of Stormdrill")
     if not MIN_SPEED <= new.speed <= MAX_SPEED:
         raise SessionError("bad_speed", f"speed is {MIN_SPEED:g}x to {MAX_SPEED:g}x")
     names = [n.strip()[:60] for n in new.team_names if n.strip()]
@@ -140,6 +151,7 @@ def create_session(trainer: Trainer, new: NewSession) -> DrillSession:
         scenario_yaml=new.scenario_yaml,
         scenario_version=new.scenario_version,
         lang=new.lang,
+        asked_lang=new.asked_lang if new.asked_lang != new.lang else None,
         seed=seed,
         join_code=_new_join_code(),
         team_choice=new.team_choice,

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -60,6 +68,8 @@ class NewSessionForm(FlaskForm):
             "posts always shown. Everything else is counted and searchable."
         ),
     )
+    # the language the trainer agreed to run a scenario in when it lacks the one asked
+    lang_agreed = HiddenField()
     submit = SubmitField(_l("Create the session"))
 
 

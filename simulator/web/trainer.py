@@ -94,30 +94,89 @@ def new():
         if request.args.get("scenario"):
             form.scenario.data = request.args["scenario"]
     if form.validate_on_submit():
-        try:
-            _scenario, yaml_text, version = library.get_version(current_user, form.scenario.data)
-            session = svc.create_session(
-                current_user,
-                svc.NewSession(
-                    scenario_slug=form.scenario.data,
-                    scenario_yaml=yaml_text,
-                    scenario_version=version,
-                    lang=form.lang.data,
-                    speed=form.speed.data,
-                    seed=form.seed.data,
-                    team_names=form.teams.data.splitlines(),
-                    team_choice=form.team_choice.data,
-                    name=form.name.data or "",
-                    intensity=form.intensity.data,
-                ),
-            )
-        except svc.SessionError as exc:
-            form.teams.errors = [*form.teams.errors, _session_error(exc)]
-        except LookupError:
-            form.scenario.errors = [gettext("Choose a scenario from the library.")]
-        else:
-            return redirect(url_for("trainer.control", session_id=session.id))
+        found = _chosen_scenario(form)
+        if found is not None:
+            scenario, yaml_text, version = found
+            storm_lang = svc.storm_language(scenario, form.lang.data)
+            if not _language_agreed(form, storm_lang):
+                warning = language_warning(storm_lang)
+                return render_template("trainer/new.html", form=form, warning=warning)
+            session = _create(form, yaml_text, version, storm_lang)
+            if session is not None:
+                return redirect(url_for("trainer.control", session_id=session.id))
     return render_template("trainer/new.html", form=form)
+
+
+def _chosen_scenario(form: NewSessionForm):
+    """(scenario, YAML text, version) of the form's choice, or None with the field's error."""
+    try:
+        return library.get_version(current_user, form.scenario.data)
+    except LookupError:
+        form.scenario.errors = [gettext("Choose a scenario from the library.")]
+        return None
+
+
+def _language_agreed(form: NewSessionForm, storm_lang: str) -> bool:
+    """True when the storm speaks the language asked, or the trainer was told it will not and
+    submitted again; else the form says so (warning) and asks to confirm."""
+    agreed = f"{form.scenario.data}:{storm_lang}"
+    if storm_lang == form.lang.data or form.lang_agreed.data == agreed:
+        return True
+    form.lang_agreed.data = agreed
+    form.submit.label.text = gettext(
+        "Create the session %(in_lang)s", in_lang=in_language(storm_lang)
+    )
+    return False
+
+
+def _create(form: NewSessionForm, yaml_text: str, version: int | None, storm_lang: str):
+    try:
+        return svc.create_session(
+            current_user,
+            svc.NewSession(
+                scenario_slug=form.scenario.data,
+                scenario_yaml=yaml_text,
+                scenario_version=version,
+                lang=storm_lang,
+                asked_lang=form.lang.data,
+                speed=form.speed.data,
+                seed=form.seed.data,
+                team_names=form.teams.data.splitlines(),
+                team_choice=form.team_choice.data,
+                name=form.name.data or "",
+                intensity=form.intensity.data,
+            ),
+        )
+    except svc.SessionError as exc:
+        form.teams.errors = [*form.teams.errors, _session_error(exc)]
+        return None
+
+
+def in_language(code: str) -> str:
+    """ "in English", "in French": the words that end "the storm will be ..."."""
+    return {"fr": gettext("in French"), "en": gettext("in English")}.get(code, code)
+
+
+def language_warning(storm_lang: str) -> str:
+    """What a session in a language its scenario lacks will do, said before and during it."""
+    return gettext(
+        "This scenario is written only %(in_lang)s: the storm and the injects will be "
+        "%(in_lang)s, while each participant's pages stay in their own language.",
+        in_lang=in_language(storm_lang),
+    )
+
+
+def running_language_warning(session) -> str | None:
+    """The control room's reminder that the storm does not speak the language asked."""
+    if not session.asked_lang or session.asked_lang == session.lang:
+        return None
+    return gettext(
+        "You asked for a session %(asked)s, but this scenario is written only %(in_lang)s: "
+        "the storm and the injects are %(in_lang)s; each participant's pages stay in their own "
+        "language.",
+        asked=in_language(session.asked_lang),
+        in_lang=in_language(session.lang),
+    )
 
 
 def _ui_lang() -> str:
@@ -149,6 +208,7 @@ def control(session_id: int):
         roles={r.id: r.title(session.lang) for r in scenario.roles},
         personas={p.id: p.label(session.lang) for p in scenario.personas},
         inject_labels=inject_labels(scenario, session.lang),
+        language_warning=running_language_warning(session),
     )
 
 
