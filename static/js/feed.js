@@ -8,6 +8,7 @@
 
 import { hms } from "./clock.js";
 import { number, plural } from "./numbers.js";
+import { engagement } from "./play/engagement.js";
 
 const MAX_PER_COLUMN = 250;
 const FIRST_PAGE = 50; // posts of a column in a snapshot (SNAPSHOT_PER_PLATFORM)
@@ -47,19 +48,29 @@ export function renderPost(post, i18n, counts = { shares: 0, replies: 0 }) {
   foot.append(el("span", "", plural(i18n.followers, post.author.followers)));
   foot.append(el("span", "post__count", ""));
   li.append(foot);
+  li.post = post; // what its counters are read from (likes and views: play/engagement.js)
   setCounts(li, counts, i18n);
   return li;
 }
 
-// "↻ 12 · 💬 3": the post's shares and replies in the whole storm (shown or not)
-export function setCounts(li, { shares, replies }, i18n) {
+// The counters a platform shows, in its order, each as [icon, plural forms, n]
+export function counters(post, { shares = 0, replies = 0 }, i18n) {
+  const { likes, views } = engagement(post, { shares, replies });
+  const out = [];
+  // a page without the words for likes or views (the replay) shows shares and replies only
+  if (likes !== null && i18n.likes) out.push(["♥", i18n.likes, likes]);
+  out.push(["↻", i18n.shares, shares], ["💬", i18n.replies, replies]);
+  if (views !== null && i18n.views) out.push(["👁", i18n.views, views]);
+  return out;
+}
+
+// "♥ 40 · ↻ 12 · 💬 3 · 👁 2 100": the post's counters in the whole storm (shown or not)
+export function setCounts(li, counts, i18n) {
   const label = li.querySelector(".post__count");
-  if (!label) return;
-  const parts = [];
-  if (shares) parts.push(`↻ ${number(shares)}`);
-  if (replies) parts.push(`💬 ${number(replies)}`);
-  label.textContent = parts.length ? ` · ${parts.join(" · ")}` : "";
-  label.title = `${plural(i18n.shares, shares)} · ${plural(i18n.replies, replies)}`;
+  if (!label || !li.post) return;
+  const shown = counters(li.post, counts, i18n).filter(([, , n]) => n);
+  label.textContent = shown.length ? ` · ${shown.map(([icon, , n]) => `${icon} ${number(n)}`).join(" · ")}` : "";
+  label.title = shown.map(([, forms, n]) => plural(forms, n)).join(" · ");
 }
 
 export class Columns {

@@ -2,6 +2,7 @@
 // escalation, reply or private message), the holding statement, the memo.
 
 import { hms } from "../clock.js";
+import { counters } from "../feed.js";
 import { plural } from "../numbers.js";
 import { countsOf } from "./state.js";
 
@@ -88,8 +89,8 @@ export function setupSheets(ctx) {
     thread.append(threadItem(post, true));
     const kids = (state.children.get(id) || []).map((c) => state.posts.get(c)).filter(Boolean);
     for (const k of kids.slice(-15)) thread.append(threadItem(k, false));
-    const m = countsOf(state, id);
-    $("[data-metrics]", dialog).textContent = `${plural(i18n.replies, m.replies)} · ${plural(i18n.shares, m.shares)}`;
+    const metrics = counters(post, countsOf(state, id), i18n);
+    $("[data-metrics]", dialog).textContent = metrics.map(([, forms, n]) => plural(forms, n)).join(" · ");
     const answers = (state.answers.get(id) || []).filter((a) => a.type === "reply" || a.type === "dm");
     $("[data-answers]", dialog).replaceChildren(...answers.map(answerItem));
     $("[data-answers-block]", dialog).hidden = answers.length === 0;
