@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import sys
 import warnings
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from .extensions import db
+from .network import is_loopback, lan_address, public_host
 from .services import accounts
 from .web.auth import login_url
 
@@ -176,32 +176,10 @@ def prepare_database(app: Flask) -> bool:
         return True
 
 
-def lan_address() -> str | None:
-    """This machine's address on the local network, found without sending anything.
-
-    Connecting a UDP socket sends no packet: it only asks the kernel which interface, and
-    so which source address, would be used to reach a private address.
-    """
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("10.255.255.255", 1))
-            address = s.getsockname()[0]
-    except OSError:
-        return None
-    return None if address.startswith("127.") or address == "0.0.0.0" else address
-
-
-def public_host(host: str, lan: Callable[[], str | None] = lan_address) -> str:
-    """The host to print in links: the LAN address when listening on every interface."""
-    if host in ("0.0.0.0", "", "::"):
-        return lan() or "127.0.0.1"
-    return f"[{host}]" if ":" in host else host
-
-
 def join_lines(host: str, port: int, lan: Callable[[], str | None] = lan_address) -> list[str]:
     """Where the participants' phones join, or why they cannot and how to fix it."""
     address = lan()
-    if host.strip("[]") in ("localhost", "::1") or host.startswith("127."):
+    if is_loopback(host):
         lines = [
             f"Only this computer can open http://{public_host(host)}:{port}/: "
             "phones in the room cannot join.",

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..labels import inject_labels, page_lang
+from ..network import is_loopback
 from ..services import scenarios as library
 from ..services import sessions as svc
 from .forms_drill import NewSessionForm
@@ -42,12 +43,6 @@ def _own(session_id: int):
         return svc.session_for(current_user, session_id)
     except svc.SessionError:
         abort(404)
-
-
-def is_loopback(host: str) -> bool:
-    """True for an address only this computer can reach (127.x, localhost, ::1)."""
-    host = host.strip("[]").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def join_url(session) -> str:

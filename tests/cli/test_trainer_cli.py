@@ -20,11 +20,10 @@ from simulator.cli_trainer import (
     announce_login,
     init_app,
     join_lines,
-    lan_address,
     prepare_database,
-    public_host,
 )
 from simulator.extensions import db
+from simulator.network import is_loopback, lan_address, public_host
 from simulator.services import accounts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -363,3 +362,24 @@ def test_run_py_prepares_a_fresh_database_and_prints_a_working_login_link(tmp_pa
     assert "Created the trainer account 'trainer', password: " in output
     assert lines[-1].startswith(f"Trainer login: http://127.0.0.1:{port}/login/"), output
     assert "`make run HOST=0.0.0.0`" in output  # on loopback, phones cannot join: how to fix
+
+
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("192.168.1.20", False),
+        ("[fe80::1]", False),
+        ("stormdrill.example", False),
+    ],
+)
+def test_loopback_is_told_apart_from_the_room_network(host, loopback):
+    """One rule for the start-up lines and the projector's warning."""
+    assert is_loopback(host) is loopback
+    assert join_lines(host, 5000, lan=lambda: "10.1.2.3")[0].startswith("Only") is loopback
