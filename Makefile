@@ -22,7 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # French translations are compiled from the committed .po files.
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy --statistics -d simulator/translations 2>&1 | tail -n 1
+	$(BIN)/pybabel compile --statistics -d simulator/translations
 
 db: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
