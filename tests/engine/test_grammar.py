@@ -1,13 +1,15 @@
 """The crowd's words: a grammar per persona, facts known only once revealed, forms per
 platform, French elision and agreement, and validation that says where a grammar is wrong."""
 
+from bisect import bisect_right
 from collections import defaultdict
+from itertools import product
 from pathlib import Path
 
 import pytest
 
 from simulator.engine.actions import Action
-from simulator.engine.grammar import Ctx, Expander, State, compile_rules, finish
+from simulator.engine.grammar import Ctx, Expander, State, _agree, compile_rules, finish
 from simulator.engine.grammar.french import polish
 from simulator.engine.loader import ScenarioError, load_scenario, load_scenario_text
 from simulator.engine.rng import Rng
@@ -65,6 +67,105 @@ def test_french_agrees_with_the_last_value_that_declares_gender_and_number():
     ctx = Ctx("p", 0, "x", "negative", "microblog", Rng(1))
     assert words.write(ctx, "a") == "Les colis sont bloqués au dépôt"
     assert words.write(ctx, "b") == "La commande est bloquée au dépôt"
+
+
+def _interpreted(words: Expander, ctx: Ctx, name: str, depth: int = 0) -> str | None:
+    """The grammar read part by part, as the engine did before it compiled alternatives."""
+    st = words.state
+    alts = [
+        a
+        for a in words.lookup[ctx.persona].get(name, ())
+        if (a.phases is None or ctx.phase_id in a.phases)
+        and (a.sentiments is None or ctx.sentiment in a.sentiments)
+        and (a.platforms is None or ctx.platform in a.platforms)
+        and a.known <= st.known
+        and a.unknown.isdisjoint(st.known)
+        and (a.brand is None or st.brand in a.brand)
+        and (a.promise is None or st.promise in a.promise)
+    ]
+    if not alts:
+        return None
+    cum, total = [], 0.0
+    for a in alts:
+        total += a.weight
+        cum.append(total)
+    for _ in range(3):
+        alt = alts[min(bisect_right(cum, ctx.rng.random() * cum[-1]), len(alts) - 1)]
+        out: list[str] | None = [] if depth <= Expander.MAX_DEPTH else None
+        for p in alt.parts if out is not None else ():
+            if isinstance(p, str):
+                out.append(p)
+            elif p[0] == "r":
+                sub = _interpreted(words, ctx, p[1], depth + 1)
+                if sub is None and not p[2]:
+                    out = None
+                    break
+                out.append(sub or "")
+            elif p[0] == "f":
+                variants = words.facts.get(p[1])
+                if not variants:
+                    out = None
+                    break
+                value, agree = variants[int(ctx.rng.random() * len(variants))]
+                ctx.agree = agree or ctx.agree
+                out.append(value)
+            elif p[0] == "b":
+                out.append(words.builtin(p[1], ctx))
+            else:
+                out.append(_agree(p[1], ctx.agree))
+        if out is not None:
+            ctx.agree = alt.agree or ctx.agree
+            return "".join(out)
+    return None
+
+
+def test_compiled_alternatives_write_what_the_grammar_reads_draw_for_draw():
+    """Every kind of slot, conditions, weights, failing and optional parts, recursion past
+    the depth limit: the compiled expander gives the same text from the same draws."""
+    rules = compile_rules(
+        {
+            "microblog": {"post": ["{a}", {"text": "{b} {?c}", "weight": 3}, "{deep}", "{stuck}"]},
+            "a": [
+                "simple texte",
+                "{thing} [est|sont] parti[|e|s|es] de {city}, {number} fois",
+                {"text": "{?gone} {brand} et {fact_x}", "phase": "late"},
+                {"text": "on sait : {fact_x}", "known": ["fact_x"]},
+            ],
+            "b": [{"text": "{thing} [arrive|arrivent]", "gender": "f"}, "{stuck}"],
+            "c": ["{fact_y}", "{?b}", "fin"],
+            "thing": [
+                {"text": "les colis", "number": "pl"},
+                {"text": "la commande", "gender": "f", "weight": 2},
+                "le carton",
+            ],
+            "none": [{"text": "personne", "sentiment": "positive"}],
+            "gone": [{"text": "parti", "unknown": ["fact_x"]}],
+            "deep": [{"text": "{deep} encore", "weight": 6}, "fond"],
+            "stuck": ["{none} jamais", "{fact_y}"],
+        },
+        ("fact_x", "fact_y"),
+        ("test",),
+    )
+    facts = {"fact_x": (("la rupture", "f"), ("les retards", "mpl")), "fact_y": ()}
+
+    def builtin(name, ctx):
+        return f"<{name}:{ctx.rng.below(50)}>"
+
+    state = State(known=set())
+    words = Expander({"p": rules}, facts, "fr", builtin, state)
+    texts = set()
+    for seed in range(400):
+        if seed == 200:
+            state.learn("fact_x")
+        for (i, phase), start in product(enumerate(("early", "late")), ("microblog.post", "b")):
+            mine, theirs = Rng(seed), Rng(seed)
+            a = Ctx("p", i, phase, "negative", "microblog", mine)
+            b = Ctx("p", i, phase, "negative", "microblog", theirs)
+            text = words.expand(a, start)
+            assert text == _interpreted(words, b, start)
+            assert (a.agree, mine.n, mine.i) == (b.agree, theirs.n, theirs.i)
+            texts.add(text)
+    assert None in texts and len(texts) > 80  # failures and many texts were compared
 
 
 def test_a_finished_text_has_no_dangling_comma_and_capitals_after_a_full_stop():

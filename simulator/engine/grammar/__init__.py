@@ -224,6 +224,9 @@ class State:
             self.version += 1
 
 
+MAX_DEPTH = 12  # rules within rules: deeper than this, an expansion fails
+
+
 class Ctx:
     """What an expansion knows of the post it writes."""
 
@@ -237,9 +240,15 @@ class Ctx:
 
 
 class Expander:
-    """Expands start rules for the personas of one scenario in one language."""
+    """Expands start rules for the personas of one scenario in one language.
 
-    MAX_DEPTH = 12
+    Each alternative is compiled once into a writer (a Python function written for it: its
+    texts joined as constants, its slots filled in order), and each rule whose alternatives
+    carry no condition into a ready choice table; both are shared by every storm of the
+    scenario. Expanding then draws from the post's stream exactly as the alternatives read.
+    """
+
+    MAX_DEPTH = MAX_DEPTH
 
     def __init__(
         self,
@@ -254,27 +263,15 @@ class Expander:
         self.lang = lang
         self.builtin = builtin
         self.state = state
-        self._cache: dict[tuple, tuple[tuple[Alt, ...], tuple[float, ...]]] = {}
+        self._cache: dict[tuple, _Choice] = {}
         self._version = -1
         # rules none of whose alternatives has a condition: drawn from without filtering
-        self._static: dict[str, dict[str, tuple[tuple[Alt, ...], tuple[float, ...]]]] = {}
-        for persona, rules in lookup.items():
-            mine = self._static[persona] = {}
-            for name, alts in rules.items():
-                if alts and all(_unconditional(a) for a in alts):
-                    cum, total = [], 0.0
-                    for a in alts:
-                        total += a.weight
-                        cum.append(total)
-                    mine[name] = (alts, tuple(cum))
+        self._static = static_choices(lookup)
 
     def has(self, persona: str, rule: str) -> bool:
         return rule in self.lookup.get(persona, {})
 
-    def _eligible(self, ctx: Ctx, name: str) -> tuple[tuple[Alt, ...], tuple[float, ...]]:
-        static = self._static[ctx.persona].get(name)
-        if static is not None:
-            return static
+    def _eligible(self, ctx: Ctx, name: str) -> _Choice:
         st = self.state
         if st.version != self._version:
             self._cache.clear()
@@ -285,7 +282,7 @@ class Expander:
             return hit
         alts = self.lookup[ctx.persona].get(name, ())
         known, brand, promise = st.known, st.brand, st.promise
-        ok, cum, total = [], [], 0.0
+        ok = []
         for a in alts:
             if a.phases is not None and ctx.phase_id not in a.phases:
                 continue
@@ -301,59 +298,58 @@ class Expander:
                 continue
             if a.promise is not None and promise not in a.promise:
                 continue
-            total += a.weight
             ok.append(a)
-            cum.append(total)
-        hit = (tuple(ok), tuple(cum))
+        hit = _choice(ok)
         if len(self._cache) < 20_000:
             self._cache[key] = hit
         return hit
 
     def expand(self, ctx: Ctx, name: str, depth: int = 0) -> str | None:
         """One expansion of a rule, or None when nothing fits (the post stays unwritten)."""
-        alts, cum = self._eligible(ctx, name)
-        if not alts:
+        choice = self._static[ctx.persona].get(name)
+        if choice is None:
+            choice = self._eligible(ctx, name)
+        writers, cum, total, last, agrees = choice
+        if last < 0:
             return None
         rng: Rng = ctx.rng
-        last = len(alts) - 1
         for _ in range(3):
-            alt = alts[min(bisect_right(cum, rng.random() * cum[-1]), last)]
-            text = self._write(ctx, alt, depth)
+            # rng.random(), inlined: the grammar draws most of a post's numbers
+            i = rng.i
+            if i == 16:
+                rng._refill()
+                i = 0
+            rng.i = i + 1
+            k = bisect_right(cum, rng.block[i] * _UNIT * total)
+            if k > last:
+                k = last
+            w = writers[k]
+            if w.__class__ is str:
+                text = w if depth <= MAX_DEPTH else None
+            else:
+                text = w(self, ctx, depth)
             if text is not None:
-                if alt.agree is not None:
-                    ctx.agree = alt.agree
+                agree = agrees[k]
+                if agree is not None:
+                    ctx.agree = agree
                 return text
         return None
 
     def _write(self, ctx: Ctx, alt: Alt, depth: int) -> str | None:
-        if depth > self.MAX_DEPTH:
+        w = writer(alt)
+        if w.__class__ is str:
+            return w if depth <= self.MAX_DEPTH else None
+        return w(self, ctx, depth)
+
+    def _fact(self, ctx: Ctx, name: str) -> str | None:
+        """A fact's value in a text: one of its variants, whose agreement it declares."""
+        variants = self.facts.get(name)
+        if not variants:
             return None
-        out: list[str] = []
-        for p in alt.parts:
-            if p.__class__ is str:
-                out.append(p)
-                continue
-            kind = p[0]
-            if kind == "r":
-                sub = self.expand(ctx, p[1], depth + 1)
-                if sub is None:
-                    if p[2]:
-                        continue
-                    return None
-                out.append(sub)
-            elif kind == "f":
-                variants = self.facts.get(p[1])
-                if not variants:
-                    return None
-                value, agree = variants[int(ctx.rng.random() * len(variants))]
-                if agree is not None:
-                    ctx.agree = agree
-                out.append(value)
-            elif kind == "b":
-                out.append(self.builtin(p[1], ctx))
-            else:
-                out.append(_agree(p[1], ctx.agree))
-        return "".join(out)
+        value, agree = variants[int(ctx.rng.random() * len(variants))]
+        if agree is not None:
+            ctx.agree = agree
+        return value
 
     def write_alt(self, ctx: Ctx, alt: Alt) -> str | None:
         text = self._write(ctx, alt, 0)
@@ -365,6 +361,101 @@ class Expander:
         if text is None:
             return None
         return finish(text, self.lang)
+
+
+# A rule's alternatives ready to draw from: (writers, cumulative weights, total weight,
+# index of the last one or -1 when there is none, agreement each declares).
+_Choice = tuple[tuple, tuple[float, ...], float, int, tuple]
+_UNIT = 1.0 / (1 << 32)  # as in Rng.random
+_NO_CHOICE: _Choice = ((), (), 0.0, -1, ())
+
+
+def _choice(alts: Iterable[Alt]) -> _Choice:
+    alts = tuple(alts)
+    if not alts:
+        return _NO_CHOICE
+    cum, total = [], 0.0
+    for a in alts:
+        total += a.weight
+        cum.append(total)
+    return (
+        tuple(writer(a) for a in alts),
+        tuple(cum),
+        cum[-1],
+        len(alts) - 1,
+        tuple(a.agree for a in alts),
+    )
+
+
+_STATIC: dict[int, tuple[Mapping, dict[str, dict[str, _Choice]]]] = {}
+
+
+def static_choices(lookup: Mapping[str, Mapping[str, tuple[Alt, ...]]]) -> dict:
+    """persona -> rule -> choice table, for the rules without conditions; built once per
+    scenario and language (the lookup a loaded scenario holds) and shared by its storms."""
+    hit = _STATIC.get(id(lookup))
+    if hit is not None and hit[0] is lookup:
+        return hit[1]
+    tables: dict[str, dict[str, _Choice]] = {}
+    done: dict[int, _Choice] = {}  # rules shared by personas (archetype and shared blocks)
+    for persona, rules in lookup.items():
+        mine = tables[persona] = {}
+        for name, alts in rules.items():
+            if alts and all(_unconditional(a) for a in alts):
+                choice = done.get(id(alts))
+                if choice is None:
+                    choice = done[id(alts)] = _choice(alts)
+                mine[name] = choice
+    if len(_STATIC) >= 64:
+        _STATIC.clear()
+    _STATIC[id(lookup)] = (lookup, tables)
+    return tables
+
+
+_WRITERS: dict[tuple, Any] = {}
+
+
+def writer(alt: Alt):
+    """An alternative compiled: its text when it has no slot, else a function
+    (expander, ctx, depth) -> text or None that fills its slots in order, drawing from the
+    post's stream as the alternative reads."""
+    hit = _WRITERS.get(alt.parts)
+    if hit is None:
+        hit = _WRITERS[alt.parts] = _compile_writer(alt.parts)
+    return hit
+
+
+def _compile_writer(parts: tuple):
+    if all(p.__class__ is str for p in parts):
+        return "".join(parts)
+    lines = ["def write(x, ctx, depth):", f"    if depth > {MAX_DEPTH}:", "        return None"]
+    pieces: list[str] = []
+    consts: dict[str, Any] = {"_agree": _agree}
+    for i, p in enumerate(parts):
+        if p.__class__ is str:
+            pieces.append(repr(p))
+            continue
+        v = f"v{i}"
+        kind = p[0]
+        if kind == "r":
+            lines.append(f"    {v} = x.expand(ctx, {p[1]!r}, depth + 1)")
+            lines.append(f"    if {v} is None:")
+            lines.append(f"        {v} = ''" if p[2] else "        return None")
+        elif kind == "f":
+            lines.append(f"    {v} = x._fact(ctx, {p[1]!r})")
+            lines.append(f"    if {v} is None:")
+            lines.append("        return None")
+        elif kind == "b":
+            lines.append(f"    {v} = x.builtin({p[1]!r}, ctx)")
+        else:
+            consts[f"F{i}"] = p[1]
+            lines.append(f"    {v} = _agree(F{i}, ctx.agree)")
+        pieces.append(v)
+    joined = " + ".join(pieces) if len(pieces) < 4 else f'"".join(({", ".join(pieces)},))'
+    lines.append(f"    return {joined}")
+    namespace = dict(consts)
+    exec("\n".join(lines), namespace)  # noqa: S102  (source built above from parsed parts)
+    return namespace["write"]
 
 
 def _unconditional(a: Alt) -> bool:
