@@ -22,6 +22,7 @@ from .web.api import bp as api_bp
 from .web.auth import bp as auth_bp
 from .web.auth import init_auth
 from .web.cohort import bp as cohort_bp
+from .web.editor import bp as editor_bp
 from .web.fork import bp as fork_bp
 from .web.library import bp as library_bp
 from .web.main import bp as main_bp
@@ -76,6 +77,7 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(library_bp, url_prefix="/library")
+    app.register_blueprint(editor_bp, url_prefix="/library")
     app.register_blueprint(trainer_bp, url_prefix="/trainer")
     app.register_blueprint(aar_bp, url_prefix="/trainer")
     app.register_blueprint(fork_bp, url_prefix="/trainer")

@@ -31,8 +31,8 @@ from ..models import ScenarioUpload, Trainer
 SAMPLE_SIZE = 40
 SAMPLE_SPAN = 600.0  # simulated seconds of storm the preview samples from
 SAMPLE_SEED = 1
-# ids that would hide a page of the library (/library/upload, /library/import)
-RESERVED_IDS = frozenset({"upload", "import"})
+# ids that would hide a page of the library (/library/upload, /library/import, /library/new)
+RESERVED_IDS = frozenset({"upload", "import", "new", "edit"})
 
 
 _CATALOGUE = "stormdrill.scenarios"
