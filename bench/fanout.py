@@ -51,7 +51,14 @@ TICKS = os.sysconf("SC_CLK_TCK")
 JOINING = 10  # participants joining at the same time
 
 
+PORTS: list[int] = []  # --ports: the ports to use in turn (a shared machine assigns them)
+
+
 def free_port() -> int:
+    if PORTS:
+        port = PORTS.pop(0)
+        PORTS.append(port)
+        return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -79,6 +86,11 @@ def caught_up(path: Path, speed: float) -> bool:
             " from team t join drill_session s on s.id = t.session_id where s.status = 'running'"
         ).fetchall()
     return bool(rows) and all(r[0] < 2.0 * speed for r in rows)
+
+
+def stored_count(path: Path) -> int:
+    with sqlite3.connect(path, timeout=30) as db:
+        return db.execute("select max(id) from post").fetchone()[0] or 0
 
 
 def usage(pid: int) -> tuple[float, float]:
@@ -251,6 +263,7 @@ def stormdrill_point(args, sessions: int, teams: int, people: int, tmp: Path) ->
                     "lang": "fr",
                     "speed": args.speed,
                     "teams": [f"T{i + 1}" for i in range(teams)],
+                    "intensity": args.intensity,
                 },
                 timeout=60,
             )
@@ -267,7 +280,10 @@ def stormdrill_point(args, sessions: int, teams: int, people: int, tmp: Path) ->
         # the jump to the peak is a burst of the 40 minutes before it: wait until the runner
         # has caught up (it blocks the server meanwhile), then let the participants in
         started = time.time()
-        while time.time() < started + 600 and not caught_up(tmp / "bench.db", args.speed):
+        behind = True
+        while time.time() < started + args.catch_up and (
+            behind := not caught_up(tmp / "bench.db", args.speed)
+        ):
             time.sleep(1.0)
         caught_up_s = time.time() - started
         started = time.time()
@@ -278,12 +294,14 @@ def stormdrill_point(args, sessions: int, teams: int, people: int, tmp: Path) ->
             for t in s["teams"]
             for k in range(people)
         ]
-        gevent.joinall(jobs, raise_error=True)
-        clients = [j.value for j in jobs]
+        gevent.joinall(jobs)  # one that could not join (a timeout) is counted, not fatal
+        clients = [j.value for j in jobs if j.successful()]
+        failed_joins = len(jobs) - len(clients)
         connected_s = time.time() - started
         controls = controls[:0]  # the jump's burst is not a control's own cost
         time.sleep(3.0)
         cpu0, _ = usage(server.pid)
+        stored0 = stored_count(tmp / "bench.db")
         window["open"] = True
         t0 = time.time()
         spy = None
@@ -314,6 +332,8 @@ def stormdrill_point(args, sessions: int, teams: int, people: int, tmp: Path) ->
         window["open"] = False
         elapsed = time.time() - t0
         cpu1, rss = usage(server.pid)
+        stored1 = stored_count(tmp / "bench.db")
+        dropped = sum(1 for p in clients if not p.client.connected)
         stop.set()
         gevent.joinall(actors)
         if spy is not None:
@@ -351,10 +371,15 @@ def stormdrill_point(args, sessions: int, teams: int, people: int, tmp: Path) ->
         team_count = sessions * teams
         return {
             "participants": len(clients),
+            "failed_joins": failed_joins,
+            "dropped": dropped,
             "connected_s": round(connected_s, 1),
             "failed_connects": sum(p.failed_connects for p in clients),
             "caught_up_s": round(caught_up_s, 1),
+            "caught_up": not behind,
             "posts_per_s_per_team": round(delivered / max(1, people) / team_count / elapsed, 1),
+            # the storm's whole crowd, generated and recorded (the feed shows a part of it)
+            "stored_per_s_per_team": round((stored1 - stored0) / team_count / elapsed, 1),
             "deliveries_per_s": round(delivered / elapsed),
             "lag_ms": {"p50": pct(lags, 0.5), "p99": pct(lags, 0.99), "max": pct(lags, 1.0)},
             "lost": lost,
@@ -435,7 +460,17 @@ def main() -> None:
     )
     parser.add_argument("--profile", action="store_true", help="py-spy the server's window")
     parser.add_argument("--act-every", type=float, default=10.0, help="seconds per participant")
+    parser.add_argument(
+        "--intensity", default="calm", help="what the feed shows: calm, busy, overwhelming"
+    )
+    parser.add_argument(
+        "--catch-up", type=float, default=600.0, help="longest wait for the jump's burst (s)"
+    )
+    parser.add_argument("--ports", help="FIRST-LAST: ports to use (default: any free one)")
     args = parser.parse_args()
+    if args.ports:
+        first, last = (int(x) for x in args.ports.split("-"))
+        PORTS.extend(range(first, last + 1))
     results = []
     for text in args.points.split(","):
         sessions, teams, people = parse_point(text)
