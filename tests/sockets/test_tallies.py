@@ -3,6 +3,7 @@ debrief reads them instead of replaying a storm; a missing or stale tally is com
 
 import pytest
 
+from simulator.engine.posts import post_from_dict
 from simulator.engine.storm import Storm
 from simulator.engine.tally import Tally
 from simulator.extensions import db
@@ -18,7 +19,7 @@ from .test_drill import control, tick
 def expected(session, team):
     """Both tallies computed from the record: the posts sent, and a fresh unanswered storm."""
     rows = db.session.query(PostRecord).filter_by(team_id=team.id).order_by(PostRecord.id)
-    played = Tally.of((debriefs._post(r.data) for r in rows), until=team.emitted_until)
+    played = Tally.of((post_from_dict(r.data) for r in rows), until=team.emitted_until)
     controls = [
         svc.control_action(c, c.applied_t)
         for c in svc.storm_controls(session.id)
