@@ -33,6 +33,7 @@ from flask import Flask
 from sqlalchemy import false, or_, select, true, update
 
 from . import radar as radars
+from .engine.clock import Clock
 from .engine.storm import Storm, post_dict
 from .engine.tally import Tally
 from .extensions import db, socketio
@@ -40,7 +41,7 @@ from .feed import Selector
 from .models import DrillSession
 from .presence import online_count
 from .services import actions as acts
-from .services import history
+from .services import history, recording
 from .services import sessions as svc
 
 TICK = 0.2  # wall seconds between the starts of two ticks
@@ -77,6 +78,7 @@ class TeamState:
     unanswered: Unanswered | None = None
     selector: Selector = field(default_factory=Selector)  # what the team is shown
     listening: dict[int, radars.Minute] = field(default_factory=dict)  # the radar's minutes
+    seq: int = 0  # the team's last batch number (only the runner numbers batches)
 
 
 @dataclass
@@ -113,6 +115,10 @@ def _at(t: float, now: float) -> float:
     return ceil(max(t, now) * 1000.0) / 1000.0
 
 
+class LeaseLost(Exception):
+    """Another worker drives the session now: this one's storms are dropped."""
+
+
 class SessionRunner:
     """Drives one session's storms; `tick()` does one step and returns what it sent."""
 
@@ -126,6 +132,7 @@ class SessionRunner:
         self.teams: dict[int, TeamState] = {}
         self.last_overview = 0.0
         self.saved_until = -1.0  # the tallies are stored each simulated minute
+        self.status: str | None = session.status  # as the last tick read it
         # wall times at which to tell the clock again: a client whose connection read the
         # clock just before a takeover corrected it may have been sent the old one after
         self.retell: list[float] = []
@@ -171,7 +178,7 @@ class SessionRunner:
                     inputs.append((at, *_place(n, 1, r.id), acts.engine_action(r, at)))
             inputs.sort(key=lambda item: item[:4])
             storm = Storm(self.scenario, session.seed, session.lang, [i[-1] for i in inputs])
-            state = TeamState(storm, selector=Selector(session.intensity))
+            state = TeamState(storm, selector=Selector(session.intensity), seq=team.seq)
             for c in intensities:
                 if c.team_id in (None, team.id):
                     at = when.get(("c", c.id), (c.applied_t, None))[0]
@@ -183,7 +190,7 @@ class SessionRunner:
             state.tally.until = team.emitted_until
             state.selector.feed(posts, team.emitted_until)  # chooses again what it chose
             state.selector.take_changed()
-            self._listen(state, posts, team.emitted_until)
+            self._listen(state, posts, team.emitted_until, {})
             alone = [i for i in inputs if i[2] == 0]
             state.unanswered = unanswered.get(inputs_key := _controls_key(alone))
             if state.unanswered is None or state.unanswered.storm.now != team.emitted_until:
@@ -230,102 +237,151 @@ class SessionRunner:
                 )
 
     def tick(self, now: float) -> dict[int, int]:
-        """One step; returns {team id: posts sent}. Stores what it sends, and the inputs the
-        storms took, in one transaction (one commit per tick, not one per team), then sends."""
-        session = db.session.get(DrillSession, self.session_id)
+        """One step; returns {team id: posts sent}. Stores what it sends, the inputs the
+        storms took and the renewal of the lease in one short transaction at the end (one
+        commit per tick, not one per team), then sends. Raises LeaseLost if another worker
+        drives the session now.
+
+        Nothing is reloaded: the session's clock is four columns read each tick, the teams'
+        numbers are kept here, and each post is turned into its dict once (for the batch,
+        the radar and the record)."""
+        session = recording.session_clock(self.session_id)
+        self.status = None if session is None else session.status
         if session is None:
             return {}
-        self._take_controls(session)
-        clock = svc.clock_of(session)
+        self._take_controls(self.session_id)
+        clock = self._clock(session)
         until = clock.at(now)
         sent: dict[int, int] = {}
         outgoing: list[tuple[str, int, dict[str, Any]]] = []
-        for team in session.teams:
-            state = self.teams.get(team.id)
-            if state is None or until <= state.storm.now:
+        rows: list[dict[str, Any]] = []
+        shown_later: list[tuple[int, str, int]] = []
+        progress: list[tuple[int, int, float]] = []
+        for team_id, state in self.teams.items():
+            if until <= state.storm.now:
                 continue
             posts = state.storm.advance(until)
+            data = {}
             for post in posts:
                 self._count(state, post)
+                data[post.id] = post_dict(post)
             state.tally.extend(posts, until)
-            self._listen(state, posts, until)
+            self._listen(state, posts, until, data)
             shown = sorted(state.selector.feed(posts, until), key=lambda p: p.t)
             counts = state.selector.take_changed()
-            seq = svc.record_batch(
-                team, posts, until, shown, state.selector.counted_on, commit=False
+            if shown:
+                state.seq += 1
+            shown_ids = {p.id for p in shown}
+            counted_on = state.selector.counted_on
+            rows.extend(
+                recording.post_row(
+                    team_id, state.seq, p, data[p.id], counted_on(p), p.id in shown_ids
+                )
+                for p in posts
             )
-            if seq is None and not counts and not posts:
+            shown_later.extend((team_id, p.id, state.seq) for p in shown if p.id not in data)
+            progress.append((team_id, state.seq, until))
+            if not shown and not counts and not posts:
                 continue
-            if seq is None:  # only counters moved: no batch number, nothing to resync
+            if not shown:  # only counters moved: no batch number, nothing to resync
                 outgoing.append(
                     (
                         "counts",
-                        team.id,
-                        {"team": team.id, "counts": counts, "totals": dict(state.selector.totals)},
+                        team_id,
+                        {"team": team_id, "counts": counts, "totals": dict(state.selector.totals)},
                     )
                 )
                 continue
             batch = {
-                "team": team.id,
-                "seq": seq,
+                "team": team_id,
+                "seq": state.seq,
                 "until": round(until, 3),
-                "posts": [post_dict(p) for p in shown],
+                "posts": [data.get(p.id) or post_dict(p) for p in shown],
                 "counts": counts,
                 "totals": dict(state.selector.totals),
             }
-            outgoing.append(("posts", team.id, batch))
-            sent[team.id] = len(shown)
-        svc.commit()
-        for event, team_id, payload in outgoing:
-            self.emit(event, payload, to=team_room(team_id), namespace=PLAY)
-        if session.status == "running" and until >= clock.end:
-            svc.end(session)
-            payload = svc.clock_payload(session, now)
-            self.emit("ended", payload, to=session_room(session.id), namespace=PLAY)
-            self.emit("clock", payload, to=trainer_room(session.id), namespace=TRAINER)
+            outgoing.append(("posts", team_id, batch))
+            sent[team_id] = len(shown)
         for unanswered in {id(s.unanswered): s.unanswered for s in self.teams.values()}.values():
             if unanswered is not None:
                 unanswered.advance(until)
+        ending = session.status == "running" and until >= clock.end
         minute = int(until // 60)
-        if until != self.saved_until and (
-            minute != int(self.saved_until // 60) or session.status != "running"
-        ):
-            self._save_tallies(session)
+        save = until != self.saved_until and (
+            minute != int(self.saved_until // 60) or session.status != "running" or ending
+        )
+        if not recording.renew_lease(self.session_id, self.owner, now + LEASE):
+            raise LeaseLost(self.session_id)
+        recording.store_tick(rows, shown_later, progress)
+        if save:
+            self._save_tallies()
+        svc.commit()
+        if save:
             self.saved_until = until  # only once saved: a failed save is tried again
+        for event, team_id, payload in outgoing:
+            self.emit(event, payload, to=team_room(team_id), namespace=PLAY)
+        if ending:
+            ended = svc.end(db.session.get(DrillSession, self.session_id))
+            self.status = ended.status
+            payload = svc.clock_payload(ended, now)
+            self.emit("ended", payload, to=session_room(self.session_id), namespace=PLAY)
+            self.emit("clock", payload, to=trainer_room(self.session_id), namespace=TRAINER)
+            session = recording.session_clock(self.session_id) or session
         if self.retell and now >= self.retell[0]:
             self.retell.pop(0)
             self.tell_clock(session, now)
         if now - self.last_overview >= OVERVIEW_EVERY:
             self.last_overview = now
-            for team in session.teams:
-                if (state := self.teams.get(team.id)) is not None:
-                    self.emit(
-                        "radar",
-                        self.radar(team.id, until),
-                        to=team_room(team.id),
-                        namespace=PLAY,
-                    )
+            figures = {  # each team's radar, computed once for its room and the trainer's tile
+                team_id: radars.radar(state.listening, until, self.scenario.platforms)
+                for team_id, state in self.teams.items()
+            }
+            for team_id in self.teams:
+                radar = {"team": team_id, **history.with_posts(team_id, figures[team_id])}
+                self.emit("radar", radar, to=team_room(team_id), namespace=PLAY)
             self.emit(
                 "overview",
-                self.overview(session, until),
-                to=trainer_room(session.id),
+                self.overview(session, until, figures),
+                to=trainer_room(self.session_id),
                 namespace=TRAINER,
             )
         return sent
 
-    def tell_clock(self, session: DrillSession, now: float) -> None:
-        payload = svc.clock_payload(session, now)
+    def _clock(self, session) -> Clock:
+        return Clock(
+            running=session.status == "running",
+            speed=session.speed,
+            sim=session.clock_sim,
+            wall=session.clock_wall,
+            end=self.scenario.duration,
+        )
+
+    def clock_payload(self, session, now: float) -> dict[str, Any]:
+        """The clock as clients are told it (svc.clock_payload), from the session's row or
+        the columns a tick read."""
+        return {
+            "status": session.status,
+            "speed": session.speed,
+            "sim": round(self._clock(session).at(now), 3),
+            "wall": now,
+            "end": self.scenario.duration,
+        }
+
+    def tell_clock(self, session, now: float) -> None:
+        payload = self.clock_payload(session, now)
         self.emit("clock", payload, to=session_room(session.id), namespace=PLAY)
         self.emit("clock", payload, to=trainer_room(session.id), namespace=TRAINER)
 
-    def _listen(self, state: TeamState, posts, until: float) -> None:
-        """Keep the radar's minute buckets of the last radar.WINDOW simulated minutes."""
+    def _listen(self, state: TeamState, posts, until: float, data: dict[str, Any]) -> None:
+        """Keep the radar's minute buckets of the last radar.WINDOW simulated minutes
+        (`data`: the posts' dicts, by id, where already made)."""
         first = int(until // 60) - radars.WINDOW
         brand = self.brand
         for post in posts:
             if post.t // 60 > first:
                 m = int(post.t // 60)
-                state.listening.setdefault(m, radars.Minute(m)).add(post_dict(post), brand)
+                d = data.get(post.id) or post_dict(post)
+                state.listening.setdefault(m, radars.Minute(m)).add(d, brand)
         for m in [m for m in state.listening if m <= first]:
             del state.listening[m]
 
@@ -335,9 +391,12 @@ class SessionRunner:
         figures = radars.radar(state.listening, until, self.scenario.platforms)
         return {"team": team_id, **history.with_posts(team_id, figures)}
 
-    def _radar_tile(self, state: TeamState, until: float) -> dict[str, Any]:
+    def _radar_tile(
+        self, state: TeamState, until: float, figures: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The figures of the team's radar that the trainer's tile shows."""
-        figures = radars.radar(state.listening, until, self.scenario.platforms)
+        if figures is None:
+            figures = radars.radar(state.listening, until, self.scenario.platforms)
         return {
             **figures["now"],
             "rising": [r["term"] for r in figures["rising"][:3]],
@@ -346,11 +405,17 @@ class SessionRunner:
             ],
         }
 
-    def _save_tallies(self, session: DrillSession) -> None:
-        svc.record_tallies(
-            (team, state.tally, state.unanswered.tally, state.unanswered.controls)
-            for team in session.teams
-            if (state := self.teams.get(team.id)) is not None and state.unanswered is not None
+    def _save_tallies(self) -> None:
+        """Each team's tallies (in the tick's transaction): the storm as played, and the same
+        storm unanswered with the controls it was played with."""
+        recording.store_tallies(
+            (
+                team_id,
+                state.tally.to_json(),
+                {**state.unanswered.tally.to_json(), "controls": list(state.unanswered.controls)},
+            )
+            for team_id, state in self.teams.items()
+            if state.unanswered is not None
         )
 
     def _control_unanswered(self, control, at: float, targets: set[int]) -> None:
@@ -371,12 +436,12 @@ class SessionRunner:
             unanswered.storm.add_action(svc.control_action(control, at))
             unanswered.controls = (*unanswered.controls, control.id)
 
-    def _take_controls(self, session: DrillSession) -> None:
+    def _take_controls(self, session_id: int) -> None:
         """Give the storms the controls and team actions no storm has taken yet: controls
         first, each in id order; each gets its time and its place in that order recorded."""
         now = max((state.storm.now for state in self.teams.values()), default=0.0)
         applied = []
-        for control in svc.storm_controls(session.id, pending=True):
+        for control in svc.storm_controls(session_id, pending=True):
             targets = {t for t in self.teams if control.team_id in (None, t)}
             if not targets:
                 continue
@@ -386,7 +451,7 @@ class SessionRunner:
             self._control_unanswered(control, at, targets)
             self.applied_n += 1
             applied.append((control, at, self.applied_n))
-        for control in svc.intensity_controls(session.id, pending=True):
+        for control in svc.intensity_controls(session_id, pending=True):
             for team_id, state in self.teams.items():
                 if control.team_id in (None, team_id):
                     state.selector.set_intensity(control.payload.get("intensity"), now)
@@ -405,10 +470,14 @@ class SessionRunner:
         if taken:
             acts.mark_applied(taken, commit=False)
 
-    def overview(self, session: DrillSession, until: float) -> dict[str, Any]:
+    def overview(
+        self, session, until: float, radars_of: dict[int, dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """Every team at a glance, for the trainer (`session`: its row, or the columns a
+        tick read); the teams' names and difficulty are read, nothing else."""
         teams = []
         current = int(until // 60)
-        for team in session.teams:
+        for team in recording.team_rows(session.id):
             state = self.teams.get(team.id)
             minutes = list(state.minutes) if state else []
             recent = [m for m in minutes if m[0] > current - 5]
@@ -428,10 +497,13 @@ class SessionRunner:
                     "volume": team.volume,
                     "aggression": team.aggression,
                     "last_action": state.last_action if state else None,
-                    "radar": self._radar_tile(state, until) if state else None,
+                    "radar": self._radar_tile(state, until, (radars_of or {}).get(team.id))
+                    if state
+                    else None,
                 }
             )
-        return {"session": session.id, "clock": svc.clock_payload(session), "teams": teams}
+        clock = self.clock_payload(session, svc.wall_clock())
+        return {"session": session.id, "clock": clock, "teams": teams}
 
 
 class Runner:
@@ -534,16 +606,17 @@ class Runner:
                 due = max(due, self.now() - TICK)  # behind: carry on, without a burst
                 with self.app.app_context():
                     try:
-                        if not self.renew(session_id):
-                            return
                         runner = self.sessions.get(session_id)
                         if runner is None:
                             return
-                        runner.tick(self.now())
-                        session = db.session.get(DrillSession, session_id)
-                        if session is None or session.status == "ended":
+                        runner.tick(self.now())  # renews the lease with what it stores
+                        if runner.status in (None, "ended"):
                             self.release(session_id)
                             return
+                    except LeaseLost:  # another worker drives it: its storms are the truth
+                        db.session.rollback()
+                        self.sessions.pop(session_id, None)
+                        return
                     except Exception:  # keep the drill alive: rebuilt from the record
                         db.session.rollback()
                         self.app.logger.exception("runner tick failed for session %s", session_id)

@@ -15,16 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 
 from ..engine.actions import Action
 from ..engine.clock import MAX_SPEED, MIN_SPEED, Clock
 from ..engine.loader import load_scenario_text
 from ..engine.scenario import LANGS, Scenario
-from ..engine.storm import post_dict
 from ..engine.tally import Tally
 from ..extensions import db
-from ..feed import DEFAULT_INTENSITY, INTENSITIES, is_key, search_text
+from ..feed import DEFAULT_INTENSITY, INTENSITIES
 from ..models import Control, DrillSession, Participant, PostRecord, Team, Trainer
 from ..plaintext import refusal
 
@@ -563,56 +562,6 @@ def mark_applied(applied: Sequence[tuple[Control, float, int]], *, commit: bool 
 def commit() -> None:
     """Commit what the runner's tick stored (its batches and the inputs it took) at once."""
     db.session.commit()
-
-
-def record_batch(
-    team: Team,
-    posts: Sequence[Any],
-    until: float,
-    shown: Sequence[Any] = (),
-    counted_on: Callable[[Any], str | None] = lambda post: post.parent,
-    *,
-    commit: bool = True,
-) -> int | None:
-    """Record every new post of a team's world and send-mark those `shown` (new ones, or
-    pooled ones recorded earlier); returns the batch's sequence number (None if nothing is
-    shown)."""
-    team.emitted_until = until
-    shown_ids = {p.id for p in shown}
-    if shown_ids:
-        team.seq += 1
-    if posts:
-        # one executemany, no ORM objects: a busy minute is thousands of posts per team
-        db.session.execute(
-            insert(PostRecord),
-            [
-                {
-                    "team_id": team.id,
-                    "seq": team.seq,
-                    "post_id": p.id,
-                    "t": p.t,
-                    "platform": p.platform,
-                    "data": post_dict(p),
-                    "kind": p.kind,
-                    "parent": counted_on(p),
-                    "sentiment": p.sentiment,
-                    "shown": p.id in shown_ids,
-                    "key": is_key(p),
-                    "search": search_text(p),
-                }
-                for p in posts
-            ],
-        )
-    earlier = shown_ids - {p.id for p in posts}
-    if earlier:
-        db.session.execute(
-            update(PostRecord)
-            .where(PostRecord.team_id == team.id, PostRecord.post_id.in_(sorted(earlier)))
-            .values(shown=True, seq=team.seq)
-        )
-    if commit:
-        db.session.commit()
-    return team.seq if shown_ids else None
 
 
 def record_tallies(tallies: Iterable[tuple[Team, Tally, Tally, Sequence[int]]]) -> None:
