@@ -14,23 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-import requests
 import socketio
 from sqlalchemy import create_engine, text
 
-from ..browser.conftest import _free_port, _wait_for
-from ..conftest import REDIS_URL
-from .test_scale_out import _join, _wait
+from .processes import api, join, prepare, server_env, start, wait, worker
 
 ROOT = Path(__file__).resolve().parents[2]
 # Killed connections leave sockets to the client library's garbage: not this test's subject.
@@ -39,78 +32,11 @@ SPEED = 20.0
 TICK = 0.2  # the runner's, in wall seconds
 
 
-def _api(cluster, worker, method, path, **kwargs):
-    """The REST API through one worker (a loaded machine may take seconds to answer)."""
-    response = requests.request(
-        method,
-        cluster["workers"][worker]["url"] + "/api/v1" + path,
-        timeout=60,
-        headers={"Authorization": f"Bearer {cluster['token']}"},
-        **kwargs,
-    )
-    assert response.status_code < 300, response.text
-    return response.json()
-
-
-def _start(worker, env):
-    with worker["log"].open("ab") as out:
-        worker["process"] = subprocess.Popen(
-            [sys.executable, "run.py", "--host", "127.0.0.1", "--port", str(worker["port"])],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    _wait_for(f"{worker['url']}/healthz", worker["process"], worker["log"])
-
-
 def _deployment(tmp_path, database_url, redis, workers):
-    env = {
-        **os.environ,
-        "STORMDRILL_ENV": "production",
-        "STORMDRILL_DATABASE_URL": database_url,
-        "STORMDRILL_SECRET_KEY": "fault-tests",
-        "FLASK_APP": "simulator",
-        "PYTHONUNBUFFERED": "1",
-    }
-    if redis:
-        env["STORMDRILL_REDIS_URL"] = REDIS_URL
-        env["STORMDRILL_REDIS_CHANNEL"] = f"stormdrill-test-{uuid.uuid4().hex[:8]}"
-    subprocess.run(
-        [sys.executable, "-m", "flask", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    token = (
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from simulator import create_app\n"
-                "from simulator.services.accounts import create_trainer, issue_api_token\n"
-                "with create_app().app_context():\n"
-                "    trainer, _ = create_trainer('faults', 'correct horse battery')\n"
-                "    print(issue_api_token(trainer))",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    cluster = {"token": token, "workers": {}, "env": env, "database": database_url}
+    env = server_env(database_url, "fault-tests", redis)
+    cluster = {"token": prepare(env, "faults"), "workers": {}, "env": env, "database": database_url}
     for name in "ab"[:workers]:
-        port = _free_port()
-        cluster["workers"][name] = {
-            "url": f"http://127.0.0.1:{port}",
-            "port": port,
-            "log": tmp_path / f"worker-{name}.log",
-        }
+        cluster["workers"][name] = worker(tmp_path, name)
     return cluster
 
 
@@ -119,7 +45,7 @@ class Participant:
 
     def __init__(self, url, code, name):
         self.name = name
-        self.http = _join(url, code, name)
+        self.http = join(url, code, name)
         self.last_seq = None
         self.snapshots: list[tuple[int, list[str]]] = []  # (seq, post ids)
         self.posts: list[str] = []
@@ -258,7 +184,7 @@ def deployment(request, tmp_path):
         two = request.param == "postgres-redis"
         cluster = _deployment(tmp_path, url, two, 2 if two else 1)
     for w in cluster["workers"].values():
-        _start(w, cluster["env"])
+        start(w, cluster["env"])
     yield cluster
     for w in cluster["workers"].values():
         if w["process"].poll() is None:
@@ -269,7 +195,7 @@ def deployment(request, tmp_path):
 def test_three_kills_during_a_drill_lose_and_double_nothing(deployment):
     cluster = deployment
     first = next(iter(cluster["workers"]))
-    session = _api(
+    session = api(
         cluster,
         first,
         "POST",
@@ -291,7 +217,7 @@ def test_three_kills_during_a_drill_lose_and_double_nothing(deployment):
         assert ack["ok"], ack
         p.team = team
         people.append(p)
-    _api(cluster, first, "POST", f"/sessions/{sid}/start")
+    api(cluster, first, "POST", f"/sessions/{sid}/start")
 
     stop = threading.Event()
 
@@ -307,9 +233,9 @@ def test_three_kills_during_a_drill_lose_and_double_nothing(deployment):
         t.start()
     figures = []
     try:
-        assert _wait(lambda: all(p.posts for p in people), timeout=30), "no posts arrive"
+        assert wait(lambda: all(p.posts for p in people), timeout=30), "no posts arrive"
         for _ in range(3):
-            assert _wait(lambda: _driver(cluster, sid) is not None, timeout=30)
+            assert wait(lambda: _driver(cluster, sid) is not None, timeout=30)
             name = _driver(cluster, sid)
             worker = cluster["workers"][name]
             time.sleep(1.0)
@@ -319,12 +245,12 @@ def test_three_kills_during_a_drill_lose_and_double_nothing(deployment):
             worker["process"].send_signal(signal.SIGKILL)
             worker["process"].wait(timeout=10)
             if len(cluster["workers"]) > 1:  # the other worker takes over, as it is
-                assert _wait(
+                assert wait(
                     lambda seqs=seqs: any(p.last_seq > seqs[p.name] + 1 for p in people), 40
                 )
                 takeover = time.time() - killed_at
-            _start(worker, cluster["env"])
-            assert _wait(
+            start(worker, cluster["env"])
+            assert wait(
                 lambda seqs=seqs: all(p.last_seq > seqs[p.name] + 1 for p in people), timeout=40
             ), "the drill did not resume for everyone"
             resumed = time.time() - killed_at
@@ -332,7 +258,7 @@ def test_three_kills_during_a_drill_lose_and_double_nothing(deployment):
                 takeover = resumed
             time.sleep(1.0)
             wall = time.time()
-            server = _api(cluster, first, "GET", f"/sessions/{sid}")["clock"]
+            server = api(cluster, first, "GET", f"/sessions/{sid}")["clock"]
             truth = server["sim"] + (wall - server["wall"]) * SPEED
             errors = [abs(p.sim_now(wall) - truth) for p in people]
             figures.append(
@@ -349,9 +275,9 @@ def test_three_kills_during_a_drill_lose_and_double_nothing(deployment):
         stop.set()
         for t in actors:
             t.join()
-    _api(cluster, first, "POST", f"/sessions/{sid}/controls", json={"action": "pause"})
+    api(cluster, first, "POST", f"/sessions/{sid}/controls", json={"action": "pause"})
     time.sleep(2.0)
-    connected = _wait(lambda: all("/play" in p.client.namespaces for p in people), timeout=30)
+    connected = wait(lambda: all("/play" in p.client.namespaces for p in people), timeout=30)
     assert connected, "a client did not get back in"
     for p in people:
         p.client.call("resync", {"last_seq": p.last_seq}, namespace="/play", timeout=60)
