@@ -144,7 +144,7 @@ def _page(form: EditorForm, *, slug: str | None = None, errors=(), status: int =
             stances=STANCES,
             sentiments=SENTIMENTS,
             lang=_lang(),
-            protos={name: sub(prefix=f"{name}-__i__") for name, sub in PROTOS.items()},
+            protos={name: sub(prefix=f"{name}-__i__-") for name, sub in PROTOS.items()},
         ),
         status,
     )
