@@ -249,7 +249,8 @@ class SessionRunner:
         self.status = None if session is None else session.status
         if session is None:
             return {}
-        self._take_controls(self.session_id)
+        with db.session.no_autoflush:  # the marks are written with the posts, at the end:
+            self._take_controls(self.session_id)  # the write lock is not held meanwhile
         clock = self._clock(session)
         until = clock.at(now)
         sent: dict[int, int] = {}
