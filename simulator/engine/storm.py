@@ -27,10 +27,10 @@ the same post for post.
 from __future__ import annotations
 
 import copy
-import heapq
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from math import ceil, exp, log
+from heapq import heappop, heappush
+from math import ceil, exp, inf, log
 from typing import NamedTuple
 
 from . import promises, reactions
@@ -40,9 +40,13 @@ from .grammar import Expander, State
 from .kernel import (  # noqa: F401  (re-exported: the public names of the storm module)
     _UNIT22,
     _UNIT32,
+    FOLLOWER_EXPONENT,
     KERNEL_HEAD,
     KERNEL_S0,
     KERNEL_THETA,
+    KIND_SPREAD,
+    MAX_CHILDREN_MEAN,
+    SENTIMENT_SPREAD,
     children_mean,
     kernel_delay,
 )
@@ -53,6 +57,8 @@ from .scenario import L10n, Persona, Scenario
 from .text import Writing, compiled_text  # noqa: F401
 from .texts import CITIES, DEFAULT_REPLIES, QUOTE_COMMENTS, roughen
 
+# a post built without NamedTuple's __new__ (a Python function call per post): give every field
+_new = tuple.__new__
 VOLUME_BOUND = 2.0  # root candidates are drawn at this multiple of the phase rate
 # Deleting brand-page criticism younger than this backfires; older comments have been seen
 # and the conversation has moved on (and the engine need not remember the whole run).
@@ -267,7 +273,7 @@ class Storm(Writing):
         heap = self._heap
         limit = min(t1, self.end)
         while heap and heap[0][0] < limit:
-            t, _, _, kind, payload = heapq.heappop(heap)
+            t, _, _, kind, payload = heappop(heap)
             if kind == _CHILD:
                 self._child(t, payload, out)
             elif kind == _ROOT:
@@ -583,12 +589,13 @@ class Storm(Writing):
 
     def _push(self, t: float, kind: int, payload) -> None:
         self._seq += 1
-        heapq.heappush(self._heap, (t, _PRIORITY[kind], self._seq, kind, payload))
+        heappush(self._heap, (t, _PRIORITY[kind], self._seq, kind, payload))
 
     def _prepare_tables(self) -> None:
         s, lang = self.scenario, self.lang
         self._phases = s.phases
         self._starts = [p.start for p in s.phases]
+        self._phase_from, self._phase_until, self._phase_now = inf, -inf, 0  # none yet
         self._hashtags = [
             tuple(p.hashtags.get(lang, ())) + tuple(s.hashtags.get(lang, ())) for p in s.phases
         ]
@@ -634,6 +641,7 @@ class Storm(Writing):
         self._fact_values = {f.id: f.values.get(lang, ()) for f in s.facts}
         self._voices = {p.id: p.voice for p in s.personas}
         self._phase_ids = [p.id for p in s.phases]
+        self._spread: dict[tuple[str, str], float] = {}  # (platform, kind) -> constant factors
         self._fact_names = frozenset(f.id for f in s.facts)
         self._any_persona = s.personas[0].id
         if self._lookup is not None:
@@ -651,7 +659,15 @@ class Storm(Writing):
             self.words = None
 
     def _phase_index(self, t: float) -> int:
-        return max(0, bisect_right(self._starts, t) - 1)
+        # posts come in time order: the phase of the last one is nearly always the answer
+        if self._phase_from <= t < self._phase_until:
+            return self._phase_now
+        starts = self._starts
+        i = max(0, bisect_right(starts, t) - 1)
+        self._phase_from = starts[i] if i > 0 else -inf
+        self._phase_until = starts[i + 1] if i + 1 < len(starts) else inf
+        self._phase_now = i
+        return i
 
     def _segments(self, platform: str, t0: float, t1: float, factor: float):
         out = []
@@ -736,19 +752,22 @@ class Storm(Writing):
                     if tag not in text:
                         text = f"{text} {tag}"
             text = roughen(text, rng, sentiment)
-        post = Post(
-            f"{stream.prefix}{n}",
-            t,
-            platform,
-            kind,
-            author,
-            text,
-            self.lang,
-            None,
-            None,
-            sentiment,
-            stream.cause,
-            extra,
+        post = _new(
+            Post,
+            (
+                f"{stream.prefix}{n}",
+                t,
+                platform,
+                kind,
+                author,
+                text,
+                self.lang,
+                None,
+                None,
+                sentiment,
+                stream.cause,
+                extra,
+            ),
         )
         self._emit(post, plan, 1.0, out)
 
@@ -763,7 +782,18 @@ class Storm(Writing):
         virality: float,
     ):
         """Draw a post's future replies and shares (and press pick-up) before its words."""
-        n = rng.poisson(children_mean(platform, kind, followers, sentiment, virality))
+        # children_mean, from a table of its constant factors (the same products, in order)
+        spread = self._spread.get((platform, kind))
+        if spread is None:
+            spread = PLATFORMS[platform].cascade * KIND_SPREAD.get(kind, 1.0)
+            self._spread[platform, kind] = spread
+        mean = (
+            spread
+            * (max(followers, 1) / 1000.0) ** FOLLOWER_EXPONENT
+            * SENTIMENT_SPREAD[sentiment]
+            * virality
+        )
+        n = rng.poisson(mean if mean < MAX_CHILDREN_MEAN else MAX_CHILDREN_MEAN)
         kids = []
         end = self.end
         for k in range(n):
@@ -791,19 +821,24 @@ class Storm(Writing):
             handle, text = post.author.handle, post.text
             if post.kind == "share" and "RT @" in text:
                 handle, _, text = text[text.index("RT @") + 3 :].partition(": ")
-            parent = _Parent(
-                post.id,
-                handle,
-                text,
-                post.platform,
-                post.kind,
-                post.sentiment,
-                post.cause,
-                virality,
+            parent = _new(
+                _Parent,
+                (
+                    post.id,
+                    handle,
+                    text,
+                    post.platform,
+                    post.kind,
+                    post.sentiment,
+                    post.cause,
+                    virality,
+                ),
             )
-            push = self._push
-            for tc, k, u, seed in kids:
-                push(tc, _CHILD, (parent, k, u, seed))
+            heap, seq, priority = self._heap, self._seq, _PRIORITY[_CHILD]
+            for tc, k, u, seed in kids:  # self._push, inlined
+                seq += 1
+                heappush(heap, (tc, priority, seq, _CHILD, (parent, k, u, seed)))
+            self._seq = seq
         if press:
             parent = _Parent(
                 post.id,
@@ -861,19 +896,22 @@ class Storm(Writing):
                     "news",
                     t,
                 )
-            post = Post(
-                post_id,
-                t,
-                "news",
-                "article",
-                author,
-                text,
-                self.lang,
-                None,
-                None,
-                sentiment,
-                parent.cause,
-                extra,
+            post = _new(
+                Post,
+                (
+                    post_id,
+                    t,
+                    "news",
+                    "article",
+                    author,
+                    text,
+                    self.lang,
+                    None,
+                    None,
+                    sentiment,
+                    parent.cause,
+                    extra,
+                ),
             )
             self._emit(post, plan, 1.0, out)
             return
@@ -931,18 +969,22 @@ class Storm(Writing):
             if PLATFORMS[platform].mentions and trng.random() < 0.6:
                 text = f"{parent.handle} {text}"
             text = roughen(text, trng, sentiment)
-        post = Post(
-            post_id,
-            t,
-            platform,
-            kind,
-            author,
-            text,
-            self.lang,
-            parent.id,
-            None,
-            sentiment,
-            parent.cause,
+        post = _new(
+            Post,
+            (
+                post_id,
+                t,
+                platform,
+                kind,
+                author,
+                text,
+                self.lang,
+                parent.id,
+                None,
+                sentiment,
+                parent.cause,
+                (),  # tuple.__new__ knows no defaults: every field is given
+            ),
         )
         self._emit(post, plan, virality, out)
 

@@ -299,7 +299,7 @@ class Expander:
             if a.promise is not None and promise not in a.promise:
                 continue
             ok.append(a)
-        hit = _choice(ok)
+        hit = _choice_of(ok)
         if len(self._cache) < 20_000:
             self._cache[key] = hit
         return hit
@@ -385,6 +385,23 @@ def _choice(alts: Iterable[Alt]) -> _Choice:
         len(alts) - 1,
         tuple(a.agree for a in alts),
     )
+
+
+_CHOICES: dict[tuple[int, ...], tuple[tuple[Alt, ...], _Choice]] = {}
+
+
+def _choice_of(alts: list[Alt]) -> _Choice:
+    """_choice, remembered by the alternatives' identity: the same few subsets of a rule's
+    alternatives are eligible again and again as a storm's world changes."""
+    key = tuple(map(id, alts))
+    hit = _CHOICES.get(key)
+    if hit is not None:
+        return hit[1]
+    if len(_CHOICES) >= 20_000:
+        _CHOICES.clear()
+    choice = _choice(alts)
+    _CHOICES[key] = (tuple(alts), choice)  # holding the alternatives keeps their ids theirs
+    return choice
 
 
 _STATIC: dict[int, tuple[Mapping, dict[str, dict[str, _Choice]]]] = {}
