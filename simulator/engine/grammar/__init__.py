@@ -313,16 +313,21 @@ class Expander:
         if last < 0:
             return None
         rng: Rng = ctx.rng
-        for _ in range(3):
+        tries = 3
+        while tries:
+            tries -= 1
             # rng.random(), inlined: the grammar draws most of a post's numbers
             i = rng.i
             if i == 16:
                 rng._refill()
                 i = 0
             rng.i = i + 1
-            k = bisect_right(cum, rng.block[i] * _UNIT * total)
-            if k > last:
-                k = last
+            if last:
+                k = bisect_right(cum, rng.block[i] * _UNIT * total)
+                if k > last:
+                    k = last
+            else:  # one alternative: drawn for all that, so that the stream reads the same
+                k = 0
             w = writers[k]
             if w.__class__ is str:
                 text = w if depth <= MAX_DEPTH else None
