@@ -123,7 +123,11 @@ export function initTimeline(editor) {
     marker.addEventListener("pointerdown", (event) => {
       start = event.clientX;
       moved = false;
-      marker.setPointerCapture(event.pointerId);
+      try {
+        marker.setPointerCapture(event.pointerId);
+      } catch {
+        // a pointer the browser no longer tracks: the drag goes on without capture
+      }
       event.preventDefault();
     });
     marker.addEventListener("pointermove", (event) => {
