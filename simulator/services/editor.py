@@ -27,6 +27,7 @@ SOURCE = "scenario.yaml"  # how the editor's errors name the file, as `scenario 
 PREVIEW_SPAN = 180.0  # simulated seconds of storm shown after the inject being edited
 PREVIEW_POSTS = 30
 CURVE_POSTS = 10_000  # the whole-scenario curve stops counting after this many posts
+MAX_POSTS = 60_000  # and the storm stops there, even before the inject's window
 PREVIEW_SEED = 1
 
 _checked: OrderedDict[str, tuple[Scenario | None, tuple[str, ...]]] = OrderedDict()
@@ -85,7 +86,7 @@ def preview(form: Mapping[str, Any], inject_id: str, lang: str) -> dict[str, Any
     """The storm of the first minutes after an inject and the scenario's curve, per minute.
 
     One pass of the engine's storm (seed 1, no team action), as a session would play it, up
-    to the end or CURVE_POSTS posts (and at least past the inject's window).
+    to the end or CURVE_POSTS posts (and past the inject's window, up to MAX_POSTS).
     """
     started = time.perf_counter()
     checked = check(form)
@@ -107,7 +108,7 @@ def preview(form: Mapping[str, Any], inject_id: str, lang: str) -> dict[str, Any
         tally, window, until = Tally(), [], 0.0
         for post in iter_posts(scenario, PREVIEW_SEED, lang):
             until = post.t
-            if tally.posts >= CURVE_POSTS and post.t >= t1:
+            if (tally.posts >= CURVE_POSTS and post.t >= t1) or tally.posts >= MAX_POSTS:
                 break
             tally.add(post)
             if t0 <= post.t < t1 and len(window) < PREVIEW_POSTS:

@@ -200,3 +200,16 @@ def test_export_msel(alice):
     response = post(alice, "/library/edit/export/xlsx", example())
     assert response.status_code == 200
     assert response.get_data()[:2] == b"PK"
+
+
+def test_a_huge_storm_is_cut_and_says_where(monkeypatch):
+    from simulator.services import editor as service
+
+    monkeypatch.setattr(service, "CURVE_POSTS", 50)
+    monkeypatch.setattr(service, "MAX_POSTS", 200)
+    service._curves.clear()
+    data = service.preview(example(), "curveball", "fr")
+    assert 150 < sum(data["volume"]) <= 200  # whole minutes up to the 200th post
+    assert data["counted"] < data["minutes"] == 90
+    assert len(data["volume"]) == data["counted"]
+    service._curves.clear()
