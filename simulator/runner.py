@@ -43,6 +43,7 @@ from .presence import online_count
 from .services import actions as acts
 from .services import history, recording
 from .services import sessions as svc
+from .services.broadcast import PLAY, TRAINER, session_room, team_room, trainer_room
 
 TICK = 0.2  # wall seconds between the starts of two ticks
 OVERVIEW_EVERY = 1.0
@@ -50,21 +51,6 @@ LEASE = 4.0  # wall seconds a worker's hold on a session lasts unless renewed (e
 SUPERVISE_EVERY = 1.0  # how often each worker looks for sessions nobody drives
 RETELL_CLOCK = (0.2, 1.0)  # after a takeover, the clock is told again this long after
 STATS_WINDOW = 15  # simulated minutes of history in the overview
-
-PLAY = "/play"
-TRAINER = "/trainer"
-
-
-def team_room(team_id: int) -> str:
-    return f"team-{team_id}"
-
-
-def session_room(session_id: int) -> str:
-    return f"session-{session_id}"
-
-
-def trainer_room(session_id: int) -> str:
-    return f"trainer-{session_id}"
 
 
 @dataclass
@@ -565,6 +551,13 @@ class Runner:
                 runner.tell_clock(session, now)
                 runner.retell = [now + after for after in RETELL_CLOCK]
         return runner
+
+    def overview_of(self, session: DrillSession) -> dict[str, Any]:
+        """{"overview": every team at a glance} if this worker drives the session, else {}."""
+        active = self.sessions.get(session.id)
+        if active is None:
+            return {}
+        return {"overview": active.overview(session, svc.clock_of(session).at(self.now()))}
 
     def renew(self, session_id: int) -> bool:
         now = self.now()

@@ -110,3 +110,114 @@ def test_there_are_importers():
 def test_the_check_itself(source, bad):
     found = [violation(name) for _, name in imported_modules(source, "simulator.engine")]
     assert any(found) is bad
+
+
+# -- every package has a rank: imports run downward only ------------------------------------
+
+SIMULATOR = ENGINE.parent
+RANKS = {
+    "simulator.engine": 0,  # pure library
+    "simulator.importers": 0,  # beside the engine
+    # small modules that know no database, no request and no socket
+    "simulator.config": 1,
+    "simulator.extensions": 1,
+    "simulator.plaintext": 1,
+    "simulator.feed": 1,
+    "simulator.radar": 1,
+    "simulator.presence": 1,
+    "simulator.throttle": 1,
+    "simulator.i18n": 1,
+    "simulator.labels": 1,
+    "simulator.network": 1,
+    "simulator.models": 2,
+    "simulator.services": 3,  # use cases: the only place that commits
+    "simulator.runner": 4,  # drives running sessions
+    "simulator.sockets": 5,  # handlers: sockets and web know each other not
+    "simulator.web": 5,
+    "simulator.cli": 6,
+    "simulator.cli_trainer": 6,
+    "simulator": 6,  # the factory wires everything
+}
+SIBLINGS = {"simulator.sockets", "simulator.web"}  # same rank, and not to import each other
+SIMULATOR_FILES = sorted(
+    p for p in SIMULATOR.rglob("*.py") if "translations" not in p.relative_to(SIMULATOR).parts
+)
+
+
+def layer(module: str) -> str | None:
+    """The ranked package `module` belongs to (the longest prefix in RANKS), if any."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        if (name := ".".join(parts[:n])) in RANKS:
+            return name
+    return None
+
+
+def upward(importer: str, imported: str) -> str | None:
+    if imported.split(".")[0] != "simulator":
+        return None
+    here, there = layer(importer), layer(imported)
+    if there is None or here is None:
+        return f"{imported} has no rank in RANKS"
+    if there == "simulator" and here != "simulator":
+        return "imports the app factory"
+    if RANKS[there] > RANKS[here]:
+        return f"{here} (rank {RANKS[here]}) imports {there} (rank {RANKS[there]})"
+    if here != there and {here, there} <= SIBLINGS:
+        return f"{here} imports {there}: they share nothing but what lies below them"
+    return None
+
+
+def _package_of(path: Path) -> tuple[str, str]:
+    module = module_name(path)
+    return module, module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+
+@pytest.mark.parametrize(
+    "path", SIMULATOR_FILES, ids=lambda p: str(p.relative_to(SIMULATOR.parent))
+)
+def test_imports_run_downward(path):
+    """engine and importers < helpers < models < services < runner < sockets and web < the
+    factory and CLI; imports inside functions count too."""
+    module, package = _package_of(path)
+    assert layer(module) is not None, f"{module} has no rank: add its package to RANKS"
+    problems = [
+        f"{path.relative_to(SIMULATOR.parent)}:{line}: imports {name}: {why}"
+        for line, name in imported_modules(path.read_text(encoding="utf-8"), package)
+        if (why := upward(module, name))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("importer", "source", "bad"),
+    [
+        ("simulator.web.api", "from ..sockets.trainer import apply_control", True),
+        ("simulator.services.scenarios", "from ..web.main import catalogue", True),
+        ("simulator.runner", "from .sockets import broadcast", True),
+        ("simulator.sockets.play", "from ..runner import get_runner", False),
+        ("simulator.services.sessions", "from .. import runner", True),
+        ("simulator.services.sessions", "from ..runner import Runner", True),
+        ("simulator.models", "from .services import sessions", True),
+        ("simulator.models", "from .extensions import db", False),
+        ("simulator.sockets.trainer", "from ..web import api", True),
+        ("simulator.web.shared", "from ..services import broadcast", False),
+        ("simulator.engine.storm", "from ..feed import Selector", True),
+        ("simulator.services.actions", "import simulator", True),
+        ("simulator.radar", "from .feed import fold", False),
+        ("simulator.services.controls", "import flask", False),
+    ],
+)
+def test_the_rank_check_itself(importer, source, bad):
+    package = importer.rpartition(".")[0]
+    found = [upward(importer, name) for _, name in imported_modules(source, package)]
+    assert any(found) is bad, found
+
+
+def test_every_package_of_the_app_has_a_rank():
+    packages = {
+        f"simulator.{p.relative_to(SIMULATOR).parts[0].removesuffix('.py')}"
+        for p in SIMULATOR_FILES
+        if p.name != "__init__.py" or p.parent != SIMULATOR
+    }
+    assert packages <= set(RANKS), sorted(packages - set(RANKS))

@@ -19,17 +19,11 @@ from ..models import ActionRecord, Participant, PostRecord, Team
 from ..plaintext import refusal
 from ..throttle import LIMITS, throttles
 from . import sessions as svc
+from .action_types import ENGINE_TYPES, NEEDS_TARGET, NEEDS_TEXT, PUBLIC, TYPES
+from .payloads import MAX_TEXT
 
-MAX_TEXT = 5000
 MAX_KEY = 64
 RATE, RATE_WINDOW = LIMITS["actions"]  # actions per participant per this many seconds
-ENGINE_TYPES = frozenset(
-    {"tag", "escalate", "reply", "dm", "hide", "delete", "holding_statement", "memo"}
-)
-TYPES = ENGINE_TYPES | {"approve", "reject", "chat"}
-NEEDS_TARGET = frozenset({"tag", "escalate", "reply", "dm", "hide", "delete"})
-NEEDS_TEXT = frozenset({"reply", "dm", "holding_statement", "memo", "chat", "reject"})
-PUBLIC = frozenset({"reply", "holding_statement"})
 
 
 class ActionError(svc.SessionError):
@@ -220,6 +214,13 @@ def view(record: ActionRecord) -> dict[str, Any]:
             "role": record.participant.role,
         },
     }
+
+
+def told_with(record: ActionRecord) -> list[ActionRecord]:
+    """A stored action and what it changed, as teammates are told of them: a decision also
+    changes its draft, and an approval publishes a reply (numbered after the decision)."""
+    changed = [record.draft] if record.draft is not None else []
+    return [record, *changed, *team_actions(record.team_id, record.seq)]
 
 
 def team_actions(team_id: int, after_seq: int = 0) -> list[ActionRecord]:

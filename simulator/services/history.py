@@ -182,3 +182,9 @@ def search(team_id: int, **criteria: Any) -> dict[str, Any]:
     rows = db.session.scalars(search_query(team_id, **criteria)).all()
     page = list(rows[:SEARCH_PAGE])
     return {"posts": page, "more": len(rows) > SEARCH_PAGE}
+
+
+def with_counts(team_id: int, page: dict[str, Any]) -> dict[str, Any]:
+    """A page of posts (older, search) with the share and reply counters of its posts."""
+    page["counts"] = counts(team_id, [post["id"] for post in page["posts"]])
+    return page

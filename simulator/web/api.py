@@ -3,8 +3,9 @@
 Every request but the OpenAPI document carries the trainer's token in `Authorization:
 Bearer <token>`; a trainer reaches only their own sessions and uploads (another trainer's
 are answered 404, as if missing). Every answer is JSON, errors included:
-`{"error": code, "message": text}`. Controls go through `sockets.trainer.apply_control`,
-the same function as the control room's, so everyone in the drill is told.
+`{"error": code, "message": text}`. Controls are services/controls.py's registry, checked
+and run as the control room's are, so a body gets the same answer and everyone in the drill
+is told.
 """
 
 from __future__ import annotations
@@ -25,13 +26,11 @@ from ..engine.loader import MAX_BYTES, ScenarioError, load_scenario_bytes
 from ..extensions import db
 from ..models import DrillSession, Participant, PostRecord, Team
 from ..plaintext import refusal
-from ..services import accounts
+from ..services import accounts, controls, messages
 from ..services import scenarios as library
 from ..services import sessions as svc
-from ..sockets.broadcast import participant_view
-from ..sockets.payloads import NUMBER, PayloadError, check
-from ..sockets.trainer import CONTROL_FIELDS, apply_control
-from .openapi import MAX_ID, document
+from ..services.payloads import MAX_ID, NUMBER, PayloadError, check
+from .openapi import document
 
 bp = Blueprint("api", __name__)
 
@@ -41,31 +40,6 @@ ID = f"int(max={MAX_ID})"  # larger ids are not found (the database's INTEGER st
 _PREFIX = "stormdrill.api_prefix"
 SCENARIO_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # as in scenarios/scenario.schema.json
 
-# Which fields each control takes (beyond `action`); the types come from CONTROL_FIELDS.
-ACTIONS: dict[str, tuple[str, ...]] = {
-    "start": (),
-    "pause": (),
-    "resume": (),
-    "speed": ("speed",),
-    "jump": ("to",),
-    "next_phase": (),
-    "inject": ("team", "inject", "platform", "persona", "text"),
-    "notice": ("team", "text", "kind"),
-    "difficulty": ("team", "volume", "aggression"),
-    "intensity": ("team", "intensity"),
-    "end": (),
-}
-REQUIRED = {
-    "speed": ("speed",),
-    "jump": ("to",),
-    "notice": ("text",),
-    "intensity": ("intensity",),
-}
-CONTROL_BODY = {
-    name: spec
-    for name, spec in CONTROL_FIELDS.items()
-    if name not in ("session", "participant", "role")  # the URL names the session; see /move
-}
 MOVE_BODY = {"team": (int, True), "role": (str, False)}
 SESSION_BODY = {
     "scenario": (str, True),
@@ -276,23 +250,6 @@ def _finite(data: dict[str, Any], *names: str) -> None:
             _bad(f"'{name}' is out of range")
 
 
-def _control_body() -> dict[str, Any]:
-    data = check(_json_object(), CONTROL_BODY)
-    action = data["action"]
-    if action not in ACTIONS:
-        _bad(f"'action' must be one of: {', '.join(ACTIONS)}")
-    for name, value in data.items():
-        if name != "action" and value is not None and name not in ACTIONS[action]:
-            _bad(f"'{name}' does not apply to the '{action}' control")
-    for name in REQUIRED.get(action, ()):
-        if data.get(name) is None:
-            raise ApiError(400, "missing_field", f"'{name}' is required for '{action}'")
-    _finite(data, *(name for name, (types, _) in CONTROL_BODY.items() if types == NUMBER))
-    if data.get("team") is not None and not 0 <= data["team"] <= MAX_ID:
-        _bad("'team' is out of range")
-    return data
-
-
 def _scenario_body() -> tuple[bytes, str]:
     """The scenario YAML as bytes and a file name, from a YAML body or {"yaml": ...}."""
     if request.mimetype in YAML_TYPES:
@@ -441,7 +398,7 @@ def session_view(session: DrillSession, detail: bool = False) -> dict[str, Any]:
             join_url=url_for("play.join", code=session.join_code, _method="GET", _external=True),
             clock=svc.clock_payload(session),
             teams=[team_view(t, participants) for t in session.teams],
-            participants=[participant_view(p) for p in participants],
+            participants=[messages.participant(p) for p in participants],
         )
     return out
 
@@ -597,15 +554,18 @@ def session_state(session_id: int):
 @bp.post(f"/sessions/<{ID}:session_id>/controls")
 def control(session_id: int):
     session = _own_session(session_id)
-    data = _control_body()
-    return _control_result(session, data["action"], apply_control(session, data))
+    data = controls.check_control(_json_object(), rest=True)
+    return _control_result(session, data["action"], controls.apply(session, data))
 
 
-@bp.post(f"/sessions/<{ID}:session_id>/<any(start, pause, resume, end):action>")
+SHORTCUTS = ", ".join(name for name, c in controls.REST_CONTROLS.items() if c.shortcut)
+
+
+@bp.post(f"/sessions/<{ID}:session_id>/<any({SHORTCUTS}):action>")
 def clock_control(session_id: int, action: str):
     """Shortcuts for the controls without fields; any body is ignored."""
     session = _own_session(session_id)
-    return _control_result(session, action, apply_control(session, {"action": action}))
+    return _control_result(session, action, controls.apply(session, {"action": action}))
 
 
 # -- teams and participants ---------------------------------------------------------------
@@ -621,34 +581,25 @@ def list_teams(session_id: int):
 @bp.get(f"/sessions/<{ID}:session_id>/participants")
 def list_participants(session_id: int):
     session = _own_session(session_id)
-    return jsonify(participants=[participant_view(p) for p in _active(session)])
+    return jsonify(participants=[messages.participant(p) for p in _active(session)])
 
 
 @bp.post(f"/sessions/<{ID}:session_id>/participants/<{ID}:participant_id>/move")
 def move_participant(session_id: int, participant_id: int):
     session = _own_session(session_id)
     data = check(_json_object(), MOVE_BODY)
-    if not 0 <= data["team"] <= MAX_ID:
-        _bad("'team' is out of range")
-    apply_control(
-        session,
-        {
-            "action": "move",
-            "participant": participant_id,
-            "team": data["team"],
-            "role": data.get("role"),
-        },
-    )
+    move = {"session": session.id, "action": "move", "participant": participant_id, **data}
+    controls.apply(session, controls.check_control(move))
     participant = next(p for p in session.participants if p.id == participant_id)
-    return jsonify(participant=participant_view(participant))
+    return jsonify(participant=messages.participant(participant))
 
 
 @bp.delete(f"/sessions/<{ID}:session_id>/participants/<{ID}:participant_id>")
 def remove_participant(session_id: int, participant_id: int):
     session = _own_session(session_id)
-    apply_control(session, {"action": "remove", "participant": participant_id})
+    controls.apply(session, {"action": "remove", "participant": participant_id})
     participant = next(p for p in session.participants if p.id == participant_id)
-    return jsonify(participant=participant_view(participant))
+    return jsonify(participant=messages.participant(participant))
 
 
 @bp.get(f"/sessions/<{ID}:session_id>/debrief")

@@ -11,8 +11,10 @@ from typing import Any
 
 from ..engine.clock import MAX_SPEED, MIN_SPEED
 from ..engine.scenario import LANGS, PLATFORMS
+from ..services.action_types import TYPES as ACTION_TYPES
+from ..services.controls import FIELDS, REST_CONTROLS
+from ..services.payloads import MAX_ID
 
-MAX_ID = 2**31 - 1  # ids and seeds fit a 32-bit INTEGER column (PostgreSQL)
 VERSION = "1.0.0"
 
 Schema = dict[str, Any]
@@ -263,56 +265,14 @@ SCHEMAS: dict[str, Schema] = {
     ),
 }
 
-TEAM = {
-    **nullable(ID),
-    "description": "a team's id; left out or null: every team",
-}
+# the trainer's controls (services/controls.py): (summary, fields, required fields)
 CONTROLS: dict[str, tuple[str, dict[str, Schema], list[str]]] = {
-    "start": ("start the storm's clock (from the lobby or after a pause)", {}, []),
-    "pause": ("pause the clock", {}, []),
-    "resume": ("resume after a pause", {}, []),
-    "speed": (
-        "change the speed",
-        {"speed": {"type": "number", "minimum": MIN_SPEED, "maximum": MAX_SPEED}},
-        ["speed"],
-    ),
-    "jump": ("jump forward to a simulated time", {"to": SIM_SECONDS}, ["to"]),
-    "next_phase": ("jump to the start of the next phase", {}, []),
-    "inject": (
-        "send a post to one team or all: a scenario inject by id, or platform, persona and text",
-        {
-            "team": TEAM,
-            "inject": {"type": "string", "description": "an inject id of the scenario"},
-            "platform": {"enum": list(PLATFORMS)},
-            "persona": {"type": "string", "description": "a persona id of the scenario"},
-            "text": {"type": "string", "minLength": 1, "maxLength": 1000},
-        },
-        [],
-    ),
-    "notice": (
-        "a notice, or a phone call, to one team or all",
-        {
-            "team": TEAM,
-            "text": {"type": "string", "minLength": 1, "maxLength": 1000},
-            "kind": {"enum": ["notice", "call"]},
-        },
-        ["text"],
-    ),
-    "difficulty": (
-        "storm volume and/or aggression, for one team or all",
-        {
-            "team": TEAM,
-            "volume": {"type": "number", "minimum": 0, "maximum": 2},
-            "aggression": {"type": "number", "minimum": -1, "maximum": 1},
-        },
-        [],
-    ),
-    "intensity": (
-        "how many posts each column shows at the storm's peak, for one team or all",
-        {"team": TEAM, "intensity": {"enum": ["calm", "busy", "overwhelming"]}},
-        ["intensity"],
-    ),
-    "end": ("end the session", {}, []),
+    name: (
+        control.summary,
+        {f: copy.deepcopy(FIELDS[f].schema) for f in control.fields},
+        list(control.required),
+    )
+    for name, control in REST_CONTROLS.items()
 }
 SCHEMAS["Debrief"] = {
     "type": "object",
@@ -342,6 +302,11 @@ SCHEMAS["Debrief"] = {
         },
         "teams": {"type": "array", "items": {"type": "object"}},
     },
+}
+
+SCHEMAS["ActionType"] = {
+    "description": "a participant's action type, as the debrief reports the team's actions",
+    "oneOf": [{"const": name, "description": t.summary} for name, t in ACTION_TYPES.items()],
 }
 
 SCHEMAS["Control"] = {
@@ -587,10 +552,11 @@ PATHS: dict[str, Schema] = {
             body=json_body(ref("Control")),
         ),
     },
-    "/sessions/{session_id}/start": shortcut("start"),
-    "/sessions/{session_id}/pause": shortcut("pause"),
-    "/sessions/{session_id}/resume": shortcut("resume"),
-    "/sessions/{session_id}/end": shortcut("end"),
+    **{
+        f"/sessions/{{session_id}}/{name}": shortcut(name)
+        for name, control in REST_CONTROLS.items()
+        if control.shortcut
+    },
     "/sessions/{session_id}/teams": {
         "parameters": [SESSION_ID],
         "get": operation(

@@ -21,10 +21,8 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from ..extensions import socketio
 from ..labels import page_lang
-from ..runner import PLAY, session_room
-from ..services import aar, sharing
+from ..services import aar, broadcast, sharing
 from ..services import debrief as debriefs
 from ..services import sessions as svc
 from .play import current_participant
@@ -129,7 +127,7 @@ def toggle_hotwash(session_id: int):
     sharing.release_hotwash(session, request.form.get("on") == "1")
     if session.hotwash:
         url = url_for("shared.hotwash")
-        socketio.emit("hotwash", {"url": url}, to=session_room(session.id), namespace=PLAY)
+        broadcast.hotwash_released(session, url)
         flash(gettext("Hot wash released: participants see their own team's debrief."), "share")
     else:
         flash(gettext("Hot wash withdrawn: participants no longer see the debrief."), "share")

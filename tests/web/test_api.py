@@ -269,7 +269,7 @@ def test_a_control_body_is_checked_field_by_field(client, alice, drill):
         ({"action": "speed", "speed": True}, "bad_field", "speed"),
         ({"action": "pause", "speed": 2}, "bad_field", "speed"),
         ({"action": "speed"}, "missing_field", "speed"),
-        ({"action": "fly"}, "bad_field", "action"),
+        ({"action": "fly"}, "bad_action", "action"),
         ({}, "missing_field", "action"),
         ({"action": "notice", "team": "red", "text": "x"}, "bad_field", "team"),
         ({"action": "speed", "speed": 10**400}, "bad_field", "speed"),

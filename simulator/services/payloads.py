@@ -1,7 +1,8 @@
-"""Every socket event's payload is checked here before a handler uses it.
+"""Every payload from a client (a socket event, a REST body) is checked here before use.
 
 Payloads are small JSON objects; anything else (too big, wrong types, unknown fields) gets
-an error acknowledgement that names the field, and the connection keeps serving.
+an error that names the field (an acknowledgement on a socket, a 400 over REST), and the
+connection keeps serving.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import json
 import math
 from typing import Any
 
+from ..engine.actions import MAX_TEXT  # characters of any text field
 from ..plaintext import refusal
 
 MAX_MESSAGE = 16 * 1024  # bytes of JSON, any event
-MAX_TEXT = 5000
+MAX_ID = 2**31 - 1  # ids and seeds fit a 32-bit INTEGER column (PostgreSQL)
 
 
 class PayloadError(ValueError):

@@ -1,0 +1,113 @@
+"""The payloads clients are sent, built in one place: the runner, the socket handlers, the
+broadcaster and the REST API all send these dicts (see docs/protocol.md for each event).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..models import ActionRecord, Control, DrillSession, Participant
+from ..presence import online_ids
+from . import actions as acts
+from . import history
+from . import sessions as svc
+
+
+def clock(session: DrillSession, now: float | None = None) -> dict[str, Any]:
+    """`clock` (and `ended`): the session's clock as of `now` (the app's clock if None)."""
+    return svc.clock_payload(session, now)
+
+
+def participant(p: Participant) -> dict[str, Any]:
+    """A participant as the trainer (control room, REST) sees them."""
+    return {
+        "id": p.id,
+        "name": p.name,
+        "team": p.team_id,
+        "role": p.role,
+        "online": p.team_id is not None and p.id in online_ids(p.team_id),
+    }
+
+
+def lobby(session: DrillSession) -> dict[str, Any]:
+    """`lobby`: the teams and who is in each."""
+    return {
+        "session": session.id,
+        "teams": [{"id": t.id, "name": t.name} for t in session.teams],
+        "participants": [participant(p) for p in session.participants if not p.removed],
+    }
+
+
+def action(record: ActionRecord) -> dict[str, Any]:
+    """`action`: one stored action, as teammates see it."""
+    return acts.view(record)
+
+
+def actions(records: Iterable[ActionRecord]) -> dict[str, Any]:
+    """`actions`: the team's actions, in order."""
+    return {"actions": [acts.view(r) for r in records]}
+
+
+def action_ack(record: ActionRecord, duplicate: bool) -> dict[str, Any]:
+    """The acknowledgement of an `action` event (without `ok`)."""
+    return {
+        "action": {"id": record.id, "seq": record.seq, "status": record.status},
+        "duplicate": duplicate,
+    }
+
+
+def posts(team_id: int, seq: int, batch: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """`posts`: one batch of a team's posts with its number (and, from the runner, `until`,
+    `counts` and `totals`)."""
+    return {"team": team_id, "seq": seq, "posts": batch, **extra}
+
+
+def counts(team_id: int, post_ids: Iterable[str]) -> dict[str, Any]:
+    """`counts`: the share and reply counters of these posts, and the team's totals."""
+    return {
+        "team": team_id,
+        "counts": history.counts(team_id, post_ids),
+        "totals": history.totals(team_id),
+    }
+
+
+def notice(control: Control) -> dict[str, Any]:
+    """`notice`: a notice or phone call from the trainer."""
+    return {
+        "id": control.id,
+        "kind": control.payload["kind"],
+        "text": control.payload["text"],
+        "sim": round(control.sim_t, 3),
+    }
+
+
+def moved(p: Participant) -> dict[str, Any]:
+    """`moved` / `removed`: where the trainer put a participant."""
+    return {"participant": p.id, "team": p.team_id, "role": p.role}
+
+
+def snapshot(p: Participant) -> dict[str, Any]:
+    """`snapshot`: the workspace as it stands: the latest posts of each column (at most
+    SNAPSHOT_PER_PLATFORM each), the key posts (at most history.KEY_POSTS), their counters,
+    the posts per column and every action of the team."""
+    s = p.session
+    team = p.team
+    records = acts.team_actions(team.id) if team else []
+    latest = svc.snapshot_posts(team.id) if team else []
+    marked = [a.target for a in records if a.type == "tag" and a.tag == "handle" and a.target]
+    key = history.key_posts(team.id, marked) if team else []
+    ids = {post["id"] for post in [*latest, *key]}
+    return {
+        "participant": {"id": p.id, "name": p.name, "role": p.role},
+        "team": {"id": team.id, "name": team.name} if team else None,
+        "session": {"id": s.id, "name": s.name, "lang": s.lang, "status": s.status},
+        "clock": clock(s),
+        "seq": team.seq if team else 0,
+        "posts": latest,
+        "key_posts": key,
+        "counts": history.counts(team.id, ids) if team else {},
+        "totals": history.totals(team.id) if team else {},
+        "radar": history.radar(team.id, team.emitted_until, svc.scenario_of(s)) if team else None,
+        "actions": [acts.view(a) for a in records],
+    }
