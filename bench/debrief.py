@@ -40,13 +40,14 @@ from simulator.runner import Runner, Unanswered  # noqa: E402
 from simulator.services import aar  # noqa: E402
 from simulator.services import debrief as debriefs  # noqa: E402
 from simulator.services import sessions as svc  # noqa: E402
+from simulator.wallclock import set_clock  # noqa: E402
 
 
 class Wall:
     def __init__(self) -> None:
         self.t = 1_000_000.0
 
-    def __call__(self) -> float:
+    def now(self) -> float:
         return self.t
 
 
@@ -120,7 +121,7 @@ def play_drill(app, scenario, teams: int, seed: int, wall: Wall) -> tuple[int, d
             participant, _ = svc.join(session.join_code, f"P{n}", team.id, "comms_director")
             people.append((participant.id, team.id, team_actions(scenario, n)))
         svc.start(session)
-    runner = Runner(app, now=wall)
+    runner = Runner(app)
     start = time.perf_counter()
     with app.app_context():
         session_runner = runner.claim(sid)
@@ -183,7 +184,7 @@ def main() -> None:
         config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp}/bench.db"
         app = create_app(config)
         wall = Wall()
-        svc.wall_clock = wall
+        set_clock(app, wall)
         sid, spent = play_drill(app, scenario, args.teams, args.seed, wall)
         with app.app_context():
             session = db.session.get(DrillSession, sid)

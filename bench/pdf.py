@@ -28,7 +28,7 @@ from simulator.engine.loader import load_directory  # noqa: E402
 from simulator.extensions import db  # noqa: E402
 from simulator.models import DrillSession  # noqa: E402
 from simulator.services import report  # noqa: E402
-from simulator.services import sessions as svc  # noqa: E402
+from simulator.wallclock import set_clock  # noqa: E402
 
 
 def timed(fn) -> tuple[float, object]:
@@ -52,7 +52,7 @@ def main() -> None:
         config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp}/bench.db"
         app = create_app(config)
         wall = Wall()
-        svc.wall_clock = wall
+        set_clock(app, wall)
         sid, _ = play_drill(app, scenario, args.teams, args.seed, wall)
         html_s, layout_s, write_s, whole_s = [], [], [], []
         size = 0

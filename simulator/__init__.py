@@ -17,6 +17,7 @@ from .models import Trainer
 from .runner import init_app as init_runner
 from .sockets import register as register_sockets
 from .throttle import init_app as init_throttles
+from .wallclock import init_app as init_wallclock
 from .web.aar import bp as aar_bp
 from .web.api import bp as api_bp
 from .web.auth import bp as auth_bp
@@ -63,6 +64,7 @@ def create_app(config: type[Config] | Config | Mapping[str, Any] | None = None) 
     login_manager.init_app(app)
     init_auth(app)
     init_throttles(app)
+    init_wallclock(app)
     login_manager.user_loader(_load_trainer)
     register_sockets()
     socketio.init_app(

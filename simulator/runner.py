@@ -21,7 +21,6 @@ Time is injected (`now`, `sleep`), so tests drive ticks with a fake clock.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -30,7 +29,6 @@ from math import ceil
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import false, or_, select, true, update
 
 from . import radar as radars
 from .engine.clock import Clock
@@ -41,13 +39,14 @@ from .feed import Selector
 from .models import DrillSession
 from .presence import online_count
 from .services import actions as acts
-from .services import history, recording
+from .services import history, lease, recording
 from .services import sessions as svc
 from .services.broadcast import PLAY, TRAINER, session_room, team_room, trainer_room
+from .wallclock import clock_of
+from .wallclock import now as wall_now
 
 TICK = 0.2  # wall seconds between the starts of two ticks
 OVERVIEW_EVERY = 1.0
-LEASE = 4.0  # wall seconds a worker's hold on a session lasts unless renewed (each tick)
 SUPERVISE_EVERY = 1.0  # how often each worker looks for sessions nobody drives
 RETELL_CLOCK = (0.2, 1.0)  # after a takeover, the clock is told again this long after
 STATS_WINDOW = 15  # simulated minutes of history in the overview
@@ -87,12 +86,6 @@ class Unanswered:
 def _controls_key(controls) -> tuple:
     """What makes two teams' unanswered storms the same: their controls, and when."""
     return tuple((i[0], i[3]) for i in controls)
-
-
-def _place(n: int | None, kind: int, record_id: int) -> tuple[int, int, int]:
-    """Where an input goes among those taken at the same time: in the order the runner took
-    them (inputs taken before that order was recorded: controls first, then by id)."""
-    return (n, kind, record_id) if n is not None else (-1, kind, record_id)
 
 
 def _at(t: float, now: float) -> float:
@@ -157,11 +150,11 @@ class SessionRunner:
             for c in controls:
                 if c.team_id in (None, team.id):
                     at, n = when.get(("c", c.id), (c.applied_t, c.applied_n))
-                    inputs.append((at, *_place(n, 0, c.id), svc.control_action(c, at)))
+                    inputs.append((at, *svc.input_place(n, 0, c.id), svc.control_action(c, at)))
             for r in records:
                 if r.team_id == team.id:
                     at, n = when.get(("a", r.id), (r.applied_t, r.applied_n))
-                    inputs.append((at, *_place(n, 1, r.id), acts.engine_action(r, at)))
+                    inputs.append((at, *svc.input_place(n, 1, r.id), acts.engine_action(r, at)))
             inputs.sort(key=lambda item: item[:4])
             storm = Storm(self.scenario, session.seed, session.lang, [i[-1] for i in inputs])
             state = TeamState(storm, selector=Selector(session.intensity), seq=team.seq)
@@ -297,7 +290,7 @@ class SessionRunner:
         save = until != self.saved_until and (
             minute != int(self.saved_until // 60) or session.status != "running" or ending
         )
-        if not recording.renew_lease(self.session_id, self.owner, now + LEASE):
+        if not recording.renew_lease(self.session_id, self.owner, now + lease.LEASE):
             raise LeaseLost(self.session_id)
         recording.store_tick(rows, shown_later, progress)
         if save:
@@ -489,25 +482,23 @@ class SessionRunner:
                     else None,
                 }
             )
-        clock = self.clock_payload(session, svc.wall_clock())
+        clock = self.clock_payload(session, wall_now())
         return {"session": session.id, "clock": clock, "teams": teams}
 
 
 class Runner:
     """Keeps one background task per running session in this worker."""
 
-    def __init__(
-        self,
-        app: Flask,
-        now: Callable[[], float] = time.time,
-        sleep: Callable[[float], None] | None = None,
-    ):
+    def __init__(self, app: Flask, sleep: Callable[[float], None] | None = None):
         self.app = app
-        self.now = now
         self.sleep = sleep or socketio.sleep
         self.owner = f"{uuid.uuid4().hex[:12]}"
         self.sessions: dict[int, SessionRunner] = {}
         self.tasks: set[int] = set()
+
+    def now(self) -> float:
+        """The app's wall clock (simulator/wallclock.py), the one the services read."""
+        return clock_of(self.app).now()
 
     def emit(self, event: str, data: Any, **kw: Any) -> None:
         socketio.emit(event, data, **kw)
@@ -519,24 +510,8 @@ class Runner:
         clock back where the last posts were sent, and tells every client the clock.
         """
         now = self.now()
-        previous = db.session.scalar(
-            select(DrillSession.runner_id).where(DrillSession.id == session_id)
-        )
-        result = db.session.execute(
-            update(DrillSession)
-            .where(
-                DrillSession.id == session_id,
-                or_(
-                    DrillSession.runner_id == self.owner,
-                    DrillSession.runner_until < now,
-                    DrillSession.runner_id.is_(None),
-                    true() if force else false(),
-                ),
-            )
-            .values(runner_id=self.owner, runner_until=now + LEASE)
-        )
-        db.session.commit()
-        if result.rowcount != 1:
+        previous = lease.holder(session_id)
+        if not lease.take(session_id, self.owner, now, force=force):
             return None
         session = db.session.get(DrillSession, session_id)
         db.session.refresh(session)
@@ -560,22 +535,10 @@ class Runner:
         return {"overview": active.overview(session, svc.clock_of(session).at(self.now()))}
 
     def renew(self, session_id: int) -> bool:
-        now = self.now()
-        result = db.session.execute(
-            update(DrillSession)
-            .where(DrillSession.id == session_id, DrillSession.runner_id == self.owner)
-            .values(runner_until=now + LEASE)
-        )
-        db.session.commit()
-        return result.rowcount == 1
+        return lease.renew(session_id, self.owner, self.now())
 
     def release(self, session_id: int) -> None:
-        db.session.execute(
-            update(DrillSession)
-            .where(DrillSession.id == session_id, DrillSession.runner_id == self.owner)
-            .values(runner_id=None, runner_until=0.0)
-        )
-        db.session.commit()
+        lease.release(session_id, self.owner)
         self.sessions.pop(session_id, None)
 
     def ensure(self, session_id: int, *, force: bool = False) -> None:
@@ -633,18 +596,7 @@ class Runner:
         while True:
             with self.app.app_context():
                 try:
-                    lapsed = or_(
-                        DrillSession.runner_until < self.now(),
-                        DrillSession.runner_id.is_(None),
-                        DrillSession.runner_id == self.owner,
-                    )
-                    ids = db.session.scalars(
-                        db.select(DrillSession.id).where(
-                            DrillSession.status.in_(("running", "paused")),
-                            *(() if restarted else (lapsed,)),
-                        )
-                    ).all()
-                    for session_id in ids:
+                    for session_id in lease.undriven(self.owner, self.now(), every=restarted):
                         self.ensure(session_id, force=restarted)
                     restarted = False
                 except Exception:

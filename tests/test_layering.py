@@ -129,6 +129,7 @@ RANKS = {
     "simulator.i18n": 1,
     "simulator.labels": 1,
     "simulator.network": 1,
+    "simulator.wallclock": 1,
     "simulator.models": 2,
     "simulator.services": 3,  # use cases: the only place that commits
     "simulator.runner": 4,  # drives running sessions

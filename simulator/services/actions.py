@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import ActionRecord, Participant, PostRecord, Team
 from ..plaintext import refusal
 from ..throttle import LIMITS, throttles
+from ..wallclock import now as wall_now
 from . import sessions as svc
 from .action_types import ENGINE_TYPES, NEEDS_TARGET, NEEDS_TEXT, PUBLIC, TYPES
 from .payloads import MAX_TEXT
@@ -87,7 +88,7 @@ def act(participant: Participant, data: dict[str, Any]) -> Stored:
         raise ActionError("missing_text", "write something first")
     _limit(participant.id)
     scenario = svc.scenario_of(session)
-    sim_t = svc.clock_of(session).at(svc.wall_clock())
+    sim_t = svc.clock_of(session).at(wall_now())
     record = ActionRecord(
         team_id=team.id,
         participant_id=participant.id,

@@ -57,11 +57,32 @@ def team_controls(session: DrillSession, team: Team):
     return [c for c in svc.storm_controls(session.id) if c.team_id in (None, team.id)]
 
 
+Input = tuple[tuple[float, int, int, int], Action]  # (when and in which place, the input)
+
+
+def control_inputs(session: DrillSession, team: Team) -> list[Input]:
+    """The controls that reached the team's storm, each with the time and place the runner
+    gave it to the storm (sort by it to give them again in that order)."""
+    inputs = []
+    for c in team_controls(session, team):
+        at = c.applied_t if c.applied_t is not None else c.sim_t
+        inputs.append(((at, *svc.input_place(c.applied_n, 0, c.id)), svc.control_action(c, at)))
+    return inputs
+
+
+def action_input(record: ActionRecord) -> Input:
+    """A team's action as a storm input, with the time and place the runner gave it."""
+    at = record.applied_t if record.applied_t is not None else record.sim_t
+    return (at, *svc.input_place(record.applied_n, 1, record.id)), acts.engine_action(record, at)
+
+
+def in_order(inputs: Iterable[Input]) -> list[Action]:
+    """Storm inputs in the order the runner applied them (time taken, then `applied_n`)."""
+    return [action for _, action in sorted(inputs, key=lambda i: i[0])]
+
+
 def _controls(session: DrillSession, team: Team) -> tuple[Action, ...]:
-    return tuple(
-        svc.control_action(c, c.applied_t if c.applied_t is not None else c.sim_t)
-        for c in team_controls(session, team)
-    )
+    return tuple(in_order(control_inputs(session, team)))
 
 
 def unanswered_storm(session: DrillSession, team: Team) -> Storm:

@@ -93,30 +93,28 @@ def fork(
     known = {r.id for r in records}
     if not drop <= known or not set(moves) <= known:
         raise ForkError("bad_action", "no such action in this team's record")
-    actual, what_if, changed = [], [], []
+    actual, what_if, changed = [], [], []  # (time and place the runner gave it, action)
     for r in records:
-        action = debriefs.acts.engine_action(r, r.applied_t if r.applied_t is not None else r.sim_t)
-        actual.append(action)
+        place, action = debriefs.action_input(r)
+        actual.append((place, action))
         if action.t < at:
-            what_if.append(action)
+            what_if.append((place, action))
         elif r.id in drop:
             changed.append(action.t)
             continue
         elif r.id in moves:
             t = max(at, min(float(moves[r.id]), team.emitted_until))
-            what_if.append(replace(action, t=t))
+            what_if.append(((t, *place[1:]), replace(action, t=t)))
             changed += [action.t, t]
         else:
-            what_if.append(action)
-    controls = list(debriefs._controls(session, team))
+            what_if.append((place, action))
+    controls = debriefs.control_inputs(session, team)
     until = team.emitted_until
     played, unanswered = debriefs.tallies(session, team)
-    inputs = sorted(controls + actual, key=lambda a: a.t)
-    forked = _forked(
-        session, team, inputs, sorted(controls + what_if, key=lambda a: a.t), changed, played
-    )
-    score_a = score(scenario, played, actual, unanswered, session.lang)
-    score_b = score(scenario, forked, what_if, unanswered, session.lang)
+    inputs = debriefs.in_order(controls + actual)
+    forked = _forked(session, team, inputs, debriefs.in_order(controls + what_if), changed, played)
+    score_a = score(scenario, played, [a for _, a in actual], unanswered, session.lang)
+    score_b = score(scenario, forked, [a for _, a in what_if], unanswered, session.lang)
     minutes = int(until // 60) + 1
     lang = lang or session.lang
     return views.ForkView(

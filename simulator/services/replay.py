@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ..extensions import db
 from ..models import ActionRecord, DrillSession, Participant, PostRecord, Team
+from ..wallclock import now as wall_now
 from . import actions as acts
 from . import sessions as svc
 
@@ -49,7 +50,7 @@ def parse_time(raw: str | None) -> float:
 
 def end_of(session: DrillSession) -> float:
     """Where the replay stops: the end of an ended session, now for a running one."""
-    return round(svc.clock_of(session).at(svc.wall_clock()), 3)
+    return round(svc.clock_of(session).at(wall_now()), 3)
 
 
 def _posts(team_id: int, platforms: Iterable[str]):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,14 +25,13 @@ from ..extensions import db
 from ..feed import DEFAULT_INTENSITY, INTENSITIES
 from ..models import Control, DrillSession, Participant, PostRecord, Team, Trainer
 from ..plaintext import refusal
+from ..wallclock import now as wall_now
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed on phones
 MAX_TEAMS = 12
 MAX_NAME = 40
 SNAPSHOT_PER_PLATFORM = 50
 STORM_CONTROLS = ("inject", "difficulty")
-
-wall_clock: Callable[[], float] = time.time  # tests replace it
 
 
 class SessionError(Exception):
@@ -79,7 +77,7 @@ def _store_clock(session: DrillSession, clock: Clock) -> None:
 
 
 def clock_payload(session: DrillSession, now: float | None = None) -> dict[str, Any]:
-    now = wall_clock() if now is None else now
+    now = wall_now() if now is None else now
     clock = clock_of(session)
     return {
         "status": session.status,
@@ -316,7 +314,7 @@ def _log(
         team_id=team.id if team else None,
         kind=kind,
         payload=payload,
-        sim_t=clock_of(session).at(wall_clock()) if sim_t is None else sim_t,
+        sim_t=clock_of(session).at(wall_now()) if sim_t is None else sim_t,
     )
     db.session.add(control)
     return control
@@ -331,7 +329,7 @@ def start(session: DrillSession) -> DrillSession:
     _not_ended(session)
     if session.status == "running":
         raise SessionError("running", "the session is already running")
-    now = wall_clock()
+    now = wall_now()
     _log(session, "start" if session.status == "lobby" else "resume", {})
     if session.status == "lobby":
         session.started_at = datetime.now(UTC)
@@ -348,7 +346,7 @@ def pause(session: DrillSession) -> DrillSession:
     _not_ended(session)
     if session.status != "running":
         raise SessionError("not_running", "the session is not running")
-    now = wall_clock()
+    now = wall_now()
     _log(session, "pause", {})
     _store_clock(session, clock_of(session).pause(now))
     session.status = "paused"
@@ -359,7 +357,7 @@ def pause(session: DrillSession) -> DrillSession:
 def set_speed(session: DrillSession, speed: float) -> DrillSession:
     _not_ended(session)
     try:
-        clock = clock_of(session).with_speed(float(speed), wall_clock())
+        clock = clock_of(session).with_speed(float(speed), wall_now())
     except (TypeError, ValueError) as exc:
         raise SessionError("bad_speed", str(exc)) from None
     _log(session, "speed", {"speed": clock.speed})
@@ -371,7 +369,7 @@ def set_speed(session: DrillSession, speed: float) -> DrillSession:
 def jump(session: DrillSession, to: float | None = None) -> DrillSession:
     """Jump forward to a simulated time, or to the start of the next phase."""
     _not_ended(session)
-    now = wall_clock()
+    now = wall_now()
     clock = clock_of(session)
     current = clock.at(now)
     if to is None:
@@ -391,7 +389,7 @@ def jump(session: DrillSession, to: float | None = None) -> DrillSession:
 
 def recover_clock(session: DrillSession, sim: float) -> DrillSession:
     """After a restart: the clock resumes where the last posts were sent, not later."""
-    now = wall_clock()
+    now = wall_now()
     clock = clock_of(session)
     if clock.running:
         _log(session, "recover", {"from": round(clock.at(now), 3), "to": round(sim, 3)}, sim_t=sim)
@@ -402,7 +400,7 @@ def recover_clock(session: DrillSession, sim: float) -> DrillSession:
 
 def end(session: DrillSession) -> DrillSession:
     _not_ended(session)
-    now = wall_clock()
+    now = wall_now()
     _log(session, "end", {})
     _store_clock(session, clock_of(session).pause(now))
     session.status = "ended"
@@ -530,6 +528,14 @@ def storm_controls(session_id: int, *, pending: bool = False) -> list[Control]:
     if pending:
         query = query.where(Control.applied_t.is_(None))
     return list(db.session.scalars(query.order_by(Control.id)))
+
+
+def input_place(n: int | None, kind: int, record_id: int) -> tuple[int, int, int]:
+    """Where a storm input (a control: kind 0, an action: 1) goes among those taken at the
+    same simulated time: in the order the runner took them (`applied_n`; inputs taken before
+    that order was recorded: controls first, then by id). Never by time and id alone: ids can
+    be committed out of order (PostgreSQL), and the runner took them as they came."""
+    return (n, kind, record_id) if n is not None else (-1, kind, record_id)
 
 
 def control_action(control: Control, at: float) -> Action:

@@ -8,6 +8,7 @@ from simulator.extensions import db, socketio
 from simulator.models import Trainer
 from simulator.runner import get_runner
 from simulator.services import sessions as svc
+from simulator.wallclock import clock_of, set_clock
 
 MINIMAL = Path(__file__).resolve().parents[1] / "engine" / "data" / "minimal.yaml"
 
@@ -21,11 +22,15 @@ class FakeWall:
     def __call__(self) -> float:
         return self.t
 
+    def now(self) -> float:
+        return self.t
+
 
 @pytest.fixture
-def wall(monkeypatch):
+def wall(app):
+    """The app's wall clock (simulator/wallclock.py), read by the services and the runner."""
     fake = FakeWall()
-    monkeypatch.setattr(svc, "wall_clock", fake)
+    set_clock(app, fake)
     return fake
 
 
@@ -103,9 +108,7 @@ def trainer_socket(app, trainer):
 
 @pytest.fixture
 def runner(app, wall):
-    r = get_runner(app)
-    r.now = wall
-    return r
+    return get_runner(app)  # reads the `wall` clock
 
 
 def events(sio, namespace="/play", name=None):
@@ -118,9 +121,10 @@ def _control(sock, **data):
 
 
 def _tick(app, runner, session_id, seconds):
-    runner.now.t += seconds
+    wall = clock_of(app)
+    wall.t += seconds
     with app.app_context():
-        return runner.claim(session_id).tick(runner.now.t)
+        return runner.claim(session_id).tick(wall.t)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from simulator.services import actions as acts
 from simulator.services import debrief as debriefs
 from simulator.services import sessions as svc
 from simulator.throttle import init_app as fresh_throttles
+from simulator.wallclock import clock_of
 
 from .conftest import MINIMAL, login
 from .test_actions import GOOD
@@ -69,9 +70,10 @@ def play(app, runner, trainer_id, teams, *, slug="minimal", yaml=YAML, lang="fr"
 
 
 def step(app, runner, session_id, seconds):
-    runner.now.t += seconds
+    wall = clock_of(app)
+    wall.t += seconds
     with app.app_context():
-        runner.claim(session_id).tick(runner.now.t)
+        runner.claim(session_id).tick(wall.t)
 
 
 def other_trainer(app, name="eve"):

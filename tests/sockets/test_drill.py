@@ -218,7 +218,7 @@ def test_the_runner_resumes_where_it_stood_after_a_restart(
         r = runner.claim(sid)
         before = db.session.query(PostRecord).count()
         wall.t += 600  # the server was down ten minutes
-        second = Runner(app, now=wall)  # a new process: the old lease has lapsed
+        second = Runner(app)  # a new process: the old lease has lapsed
         r2 = second.claim(sid)
         assert r2 is not None and r2 is not r
         session = db.session.get(DrillSession, sid)

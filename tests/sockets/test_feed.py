@@ -202,7 +202,7 @@ def test_the_choice_survives_a_restart_and_an_intensity_change(
             r.post_id for r in db.session.query(PostRecord).filter_by(team_id=team, shown=True)
         }
         wall.t += 600
-        second = Runner(app, now=wall)
+        second = Runner(app)
         again = second.claim(sid)
         assert again.teams[team].selector.shown == before
         # and the same choice as one uninterrupted selection of the same posts

@@ -10,6 +10,7 @@ from simulator.extensions import db
 from simulator.models import PostRecord, Trainer
 from simulator.runner import Runner
 from simulator.services import sessions as svc
+from simulator.wallclock import set_clock
 
 from .conftest import MINIMAL, FakeWall
 
@@ -29,9 +30,9 @@ def pg_app(postgres_url):
         db.engine.dispose()
 
 
-def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app, monkeypatch):
+def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app):
     wall = FakeWall()
-    monkeypatch.setattr(svc, "wall_clock", wall)
+    set_clock(pg_app, wall)
     with pg_app.app_context():
         trainer = Trainer(name="pg", password_hash="x")
         db.session.add(trainer)
@@ -43,7 +44,7 @@ def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app, monkey
         assert participant.team_id == session.teams[0].id
         svc.start(session)
         sid, team_id = session.id, session.teams[0].id
-        first = Runner(pg_app, now=wall)
+        first = Runner(pg_app)
         r = first.claim(sid)
         for _ in range(3):
             wall.t += 20
@@ -53,7 +54,7 @@ def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app, monkey
             wall.t += 20
             r.tick(wall.t)
         wall.t += 60
-        second = Runner(pg_app, now=wall)
+        second = Runner(pg_app)
         assert second.claim(sid) is not None  # the first runner's lease has lapsed
         r2 = second.sessions[sid]
         wall.t += 20

@@ -16,6 +16,7 @@ from simulator.models import ActionRecord, DrillSession, Participant, PostRecord
 from simulator.runner import Runner
 from simulator.services import actions as acts
 from simulator.services import sessions as svc
+from simulator.wallclock import set_clock
 
 from .conftest import MINIMAL, events
 from .test_drill import control, tick
@@ -32,6 +33,7 @@ def any_app(request, tmp_path, wall):
     else:
         config.SQLALCHEMY_DATABASE_URI = request.getfixturevalue("postgres_url")
     app = create_app(config)
+    set_clock(app, wall)  # the same hand-moved clock as the `app` fixture's
     with app.app_context():
         upgrade()
     yield app
@@ -127,7 +129,7 @@ def test_a_repeated_key_is_not_told_to_the_team_again(app, running):
 def test_only_one_worker_holds_a_session(any_app, wall):
     sid, _ = _session(any_app, speed=1.0)
     with any_app.app_context():
-        a, b = Runner(any_app, now=wall), Runner(any_app, now=wall)
+        a, b = Runner(any_app), Runner(any_app)
         assert a.claim(sid) is not None
         assert b.claim(sid) is None
         assert a.renew(sid) and not b.renew(sid)
@@ -188,7 +190,7 @@ def test_an_action_that_shows_up_after_a_later_numbered_one_is_still_taken(
         # the statement went out, on the microblog and the brand page
         assert sorted(b for b in brand if b.startswith("brand-p10")) == ["brand-p10", "brand-p10-1"]
         wall.t += 60  # the server is restarted; the new one rebuilds the storms from the record
-        again = Runner(app, now=wall).claim(sid)
+        again = Runner(app).claim(sid)
         for _ in range(3):
             wall.t += 2
             again.tick(wall.t)  # no IntegrityError: the rebuilt storm is the one that ran
@@ -227,7 +229,7 @@ def test_inputs_taken_at_the_same_time_keep_their_order_after_a_restart(app, run
         assert len(taken) == 2 and taken[0][1] == taken[1][1]
         assert sorted(taken, key=lambda c: c[2])[0][0] == 900  # taken first, though a higher id
         wall.t += 60
-        again = Runner(app, now=wall).claim(sid)
+        again = Runner(app).claim(sid)
         for _ in range(3):
             wall.t += 20
             again.tick(wall.t)
@@ -255,7 +257,7 @@ def test_after_a_takeover_every_connected_client_gets_the_corrected_clock(
     running["trainer"].get_received("/trainer")
     wall.t += 30  # the driving worker died 30 s ago; its lease has lapsed
     with app.app_context():
-        assert Runner(app, now=wall).claim(sid) is not None
+        assert Runner(app).claim(sid) is not None
     for sio, namespace in (
         (running["red"], "/play"),
         (running["blue"], "/play"),

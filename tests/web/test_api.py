@@ -16,6 +16,7 @@ from simulator.extensions import db
 from simulator.models import Participant, Trainer
 from simulator.services import accounts
 from simulator.services import sessions as svc
+from simulator.wallclock import set_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "engine" / "data" / "minimal.yaml"
@@ -33,14 +34,14 @@ class FakeWall:
     def __init__(self, t: float = 1_000_000.0):
         self.t = t
 
-    def __call__(self) -> float:
+    def now(self) -> float:
         return self.t
 
 
 @pytest.fixture
-def wall(monkeypatch) -> FakeWall:
+def wall(app) -> FakeWall:
     fake = FakeWall()
-    monkeypatch.setattr(svc, "wall_clock", fake)
+    set_clock(app, fake)
     return fake
 
 
