@@ -1,5 +1,6 @@
 """The trainer's controls, declared once: each control's fields (which are required, their
-types and ranges), what it does and whom it tells.
+types and ranges), what it does and whom it tells; the controls that reach the teams
+(curveballs, notices, difficulty, intensity) and the log of them that the runner reads.
 
 The control room's socket event (`control`), the REST API (`POST .../controls` and its
 shortcuts) and the OpenAPI document all read this registry, so a payload gets the same
@@ -8,22 +9,28 @@ answer whichever way it comes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
+from ..engine.actions import Action
 from ..engine.clock import MAX_SPEED, MIN_SPEED
 from ..engine.scenario import PLATFORMS
+from ..extensions import db
 from ..feed import INTENSITIES
 from ..models import Control as ControlRecord
 from ..models import DrillSession, Participant
-from . import broadcast, messages
+from ..plaintext import refusal
+from . import broadcast, messages, participants
+from . import clock as clocks
 from . import sessions as svc
 from .payloads import MAX_ID, NUMBER, PayloadError, check
 
 Schema = dict[str, Any]
+STORM_CONTROLS = ("inject", "difficulty")  # the controls the storms take as inputs
 
 
 @dataclass(frozen=True)
@@ -64,11 +71,171 @@ FIELDS: dict[str, Field] = {
     "role": Field(str, {"type": "string", "description": "a role id of the scenario"}),
 }
 
+# -- controls that reach the teams -------------------------------------------------------
+
+
+def send_inject(
+    session: DrillSession,
+    team_id: int | None,
+    *,
+    inject: str | None = None,
+    platform: str | None = None,
+    persona: str | None = None,
+    text: str | None = None,
+) -> ControlRecord:
+    """A curveball to one team or all: an optional inject of the scenario, or one written now."""
+    clocks.not_ended(session)
+    team = svc.team_of(session, team_id)
+    scenario = svc.scenario_of(session)
+    if inject:
+        if inject not in {i.id for i in scenario.injects}:
+            raise svc.SessionError("bad_inject", "no such inject in this scenario")
+        payload: dict[str, Any] = {"inject": inject}
+    else:
+        text = (text or "").strip()
+        if platform not in scenario.platforms:
+            raise svc.SessionError("bad_platform", "choose one of the scenario's platforms")
+        if persona not in {p.id for p in scenario.personas}:
+            raise svc.SessionError("bad_persona", "choose one of the scenario's personas")
+        if not 1 <= len(text) <= 1000:
+            raise svc.SessionError("bad_text", "the post needs a text of at most 1,000 characters")
+        if why := refusal("text", text):
+            raise svc.SessionError("bad_text", why)
+        payload = {"platform": platform, "persona": persona, "text": text}
+    control = clocks.log_control(session, "inject", payload, team)
+    db.session.commit()
+    return control
+
+
+def send_notice(
+    session: DrillSession, team_id: int | None, text: str, kind: str = "notice"
+) -> ControlRecord:
+    """A notice, or a "phone call", to one team or all."""
+    clocks.not_ended(session)
+    team = svc.team_of(session, team_id)
+    text = (text or "").strip()
+    if not 1 <= len(text) <= 1000:
+        raise svc.SessionError("bad_text", "a notice has 1 to 1,000 characters")
+    if why := refusal("text", text):
+        raise svc.SessionError("bad_text", why)
+    if kind not in ("notice", "call"):
+        raise svc.SessionError("bad_kind", "a notice is a 'notice' or a 'call'")
+    control = clocks.log_control(session, "notice", {"text": text, "kind": kind}, team)
+    db.session.commit()
+    return control
+
+
+def set_difficulty(
+    session: DrillSession, team_id: int | None, volume: float | None, aggression: float | None
+) -> ControlRecord:
+    """Storm volume (0 to 2) and aggression (-1 to 1), for one team or all."""
+    clocks.not_ended(session)
+    team = svc.team_of(session, team_id)
+    payload: dict[str, Any] = {}
+    for name, value, lo, hi in (
+        ("volume", volume, 0.0, 2.0),
+        ("aggression", aggression, -1.0, 1.0),
+    ):
+        if value is None:
+            continue
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise svc.SessionError("bad_difficulty", f"{name} must be a number") from None
+        if not lo <= value <= hi:
+            raise svc.SessionError("bad_difficulty", f"{name} must be from {lo:g} to {hi:g}")
+        payload[name] = value
+    if not payload:
+        raise svc.SessionError("bad_difficulty", "give a volume and/or an aggression")
+    for t in [team] if team else session.teams:
+        t.volume = payload.get("volume", t.volume)
+        t.aggression = payload.get("aggression", t.aggression)
+    control = clocks.log_control(session, "difficulty", payload, team)
+    db.session.commit()
+    return control
+
+
+def set_intensity(
+    session: DrillSession, team_id: int | None, intensity: str | None
+) -> ControlRecord:
+    """How many posts each column shows at the peak (simulator/feed.py), for one team or all."""
+    clocks.not_ended(session)
+    team = svc.team_of(session, team_id)
+    # the session keeps the intensity it opened with: the runner replays the changes from it
+    control = clocks.log_control(
+        session, "intensity", {"intensity": svc.check_intensity(intensity)}, team
+    )
+    db.session.commit()
+    return control
+
+
+def intensity_controls(session_id: int, *, pending: bool = False) -> list[ControlRecord]:
+    """Intensity changes (only those the runner has not taken yet, if `pending`), by id."""
+    query = select(ControlRecord).where(
+        ControlRecord.session_id == session_id, ControlRecord.kind == "intensity"
+    )
+    if pending:
+        query = query.where(ControlRecord.applied_t.is_(None))
+    return list(db.session.scalars(query.order_by(ControlRecord.id)))
+
+
+# -- the log of controls, as the runner reads it ----------------------------------------
+
+
+def storm_controls(session_id: int, *, pending: bool = False) -> list[ControlRecord]:
+    """Controls that reach the storm (only those no storm has taken yet, if `pending`), by id."""
+    query = select(ControlRecord).where(
+        ControlRecord.session_id == session_id, ControlRecord.kind.in_(STORM_CONTROLS)
+    )
+    if pending:
+        query = query.where(ControlRecord.applied_t.is_(None))
+    return list(db.session.scalars(query.order_by(ControlRecord.id)))
+
+
+def input_place(n: int | None, kind: int, record_id: int) -> tuple[int, int, int]:
+    """Where a storm input (a control: kind 0, an action: 1) goes among those taken at the
+    same simulated time: in the order the runner took them (`applied_n`; inputs taken before
+    that order was recorded: controls first, then by id). Never by time and id alone: ids can
+    be committed out of order (PostgreSQL), and the runner took them as they came."""
+    return (n, kind, record_id) if n is not None else (-1, kind, record_id)
+
+
+def control_action(control: ControlRecord, at: float) -> Action:
+    """The engine input of a control, taking effect at `at`."""
+    p = control.payload
+    key = f"c{control.id}"
+    if control.kind == "inject":
+        return Action(
+            t=at,
+            type="inject",
+            id=key,
+            inject=p.get("inject"),
+            platform=p.get("platform"),
+            persona=p.get("persona"),
+            text=p.get("text") or "",
+        )
+    return Action(
+        t=at, type="difficulty", id=key, volume=p.get("volume"), aggression=p.get("aggression")
+    )
+
+
+def mark_applied(
+    applied: Sequence[tuple[ControlRecord, float, int]], *, commit: bool = True
+) -> None:
+    """Record when (simulated time) and in which place among the storm's inputs each was taken."""
+    for control, at, n in applied:
+        control.applied_t, control.applied_n = at, n
+    if commit:
+        db.session.commit()
+
+
+# -- the registry ---------------------------------------------------------------------
+
 Done = ControlRecord | Participant | DrillSession | None
 
 
 @dataclass(frozen=True)
-class Control:
+class ControlType:
     """One control. `run` does it (through the session services, which commit) and returns
     the logged control, the participant moved, or nothing; `tells` says who hears of it:
     `clock` (every page of the session), `notice` (the team or all), `participant` (their
@@ -87,53 +254,55 @@ class Control:
     shortcut: bool = False  # REST: also POST .../sessions/<id>/<name>, with no body
 
 
-CONTROLS: dict[str, Control] = {
+CONTROLS: dict[str, ControlType] = {
     c.name: c
     for c in (
-        Control(
+        ControlType(
             "start",
             "start the storm's clock (from the lobby or after a pause)",
-            lambda s, d: svc.start(s),
+            lambda s, d: clocks.start(s),
             "clock",
             drives=True,
             shortcut=True,
         ),
-        Control("pause", "pause the clock", lambda s, d: svc.pause(s), "clock", shortcut=True),
-        Control(
+        ControlType(
+            "pause", "pause the clock", lambda s, d: clocks.pause(s), "clock", shortcut=True
+        ),
+        ControlType(
             "resume",
             "resume after a pause",
-            lambda s, d: svc.start(s),
+            lambda s, d: clocks.start(s),
             "clock",
             drives=True,
             shortcut=True,
         ),
-        Control(
+        ControlType(
             "speed",
             "change the speed",
-            lambda s, d: svc.set_speed(s, d["speed"]),
+            lambda s, d: clocks.set_speed(s, d["speed"]),
             "clock",
             ("speed",),
             ("speed",),
         ),
-        Control(
+        ControlType(
             "jump",
             "jump forward to a simulated time",
-            lambda s, d: svc.jump(s, d["to"]),
+            lambda s, d: clocks.jump(s, d["to"]),
             "clock",
             ("to",),
             ("to",),
         ),
-        Control(
+        ControlType(
             "next_phase",
             "jump to the start of the next phase",
-            lambda s, d: svc.jump(s, None),
+            lambda s, d: clocks.jump(s, None),
             "clock",
         ),
-        Control(
+        ControlType(
             "inject",
             "send a post to one team or all: a scenario inject by id, or platform, persona "
             "and text",
-            lambda s, d: svc.send_inject(
+            lambda s, d: send_inject(
                 s,
                 d.get("team"),
                 inject=d.get("inject"),
@@ -144,45 +313,47 @@ CONTROLS: dict[str, Control] = {
             "storm",
             ("team", "inject", "platform", "persona", "text"),
         ),
-        Control(
+        ControlType(
             "notice",
             "a notice, or a phone call, to one team or all",
-            lambda s, d: svc.send_notice(
+            lambda s, d: send_notice(
                 s, d.get("team"), d.get("text") or "", d.get("kind") or "notice"
             ),
             "notice",
             ("team", "text", "kind"),
             ("text",),
         ),
-        Control(
+        ControlType(
             "difficulty",
             "storm volume and/or aggression, for one team or all",
-            lambda s, d: svc.set_difficulty(s, d.get("team"), d.get("volume"), d.get("aggression")),
+            lambda s, d: set_difficulty(s, d.get("team"), d.get("volume"), d.get("aggression")),
             "storm",
             ("team", "volume", "aggression"),
         ),
-        Control(
+        ControlType(
             "intensity",
             "how many posts each column shows at the storm's peak, for one team or all",
-            lambda s, d: svc.set_intensity(s, d.get("team"), d.get("intensity")),
+            lambda s, d: set_intensity(s, d.get("team"), d.get("intensity")),
             "storm",
             ("team", "intensity"),
             ("intensity",),
         ),
-        Control("end", "end the session", lambda s, d: svc.end(s), "clock", shortcut=True),
-        Control(
+        ControlType("end", "end the session", lambda s, d: clocks.end(s), "clock", shortcut=True),
+        ControlType(
             "move",
             "put a participant in a team (none: back to the lobby), with a role",
-            lambda s, d: svc.move_participant(s, d["participant"], d.get("team"), d.get("role")),
+            lambda s, d: participants.move_participant(
+                s, d["participant"], d.get("team"), d.get("role")
+            ),
             "participant",
             ("participant", "team", "role"),
             ("participant",),
             rest=False,
         ),
-        Control(
+        ControlType(
             "remove",
             "remove a participant from the session",
-            lambda s, d: svc.remove_participant(s, d["participant"]),
+            lambda s, d: participants.remove_participant(s, d["participant"]),
             "participant",
             ("participant",),
             ("participant",),
@@ -194,7 +365,7 @@ CONTROLS: dict[str, Control] = {
 REST_CONTROLS = {name: c for name, c in CONTROLS.items() if c.rest}
 
 
-def _fields(controls: dict[str, Control], *extra: str) -> dict[str, tuple[Any, bool]]:
+def _fields(controls: dict[str, ControlType], *extra: str) -> dict[str, tuple[Any, bool]]:
     names = [*extra, "action", *{f: None for c in controls.values() for f in c.fields}]
     return {name: (FIELDS[name].types, name in (*extra, "action")) for name in names}
 

@@ -28,6 +28,7 @@ from ..extensions import db
 from ..models import ActionRecord, DrillSession, PostRecord, Team
 from . import actions as acts
 from . import charts, views
+from . import controls as ctl
 from . import sessions as svc
 
 CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -54,7 +55,7 @@ def _engine_actions(records: Iterable[ActionRecord]) -> list[Action]:
 
 def team_controls(session: DrillSession, team: Team):
     """The trainer's controls that reached this team's storm, in the order they were given."""
-    return [c for c in svc.storm_controls(session.id) if c.team_id in (None, team.id)]
+    return [c for c in ctl.storm_controls(session.id) if c.team_id in (None, team.id)]
 
 
 Input = tuple[tuple[float, int, int, int], Action]  # (when and in which place, the input)
@@ -66,14 +67,14 @@ def control_inputs(session: DrillSession, team: Team) -> list[Input]:
     inputs = []
     for c in team_controls(session, team):
         at = c.applied_t if c.applied_t is not None else c.sim_t
-        inputs.append(((at, *svc.input_place(c.applied_n, 0, c.id)), svc.control_action(c, at)))
+        inputs.append(((at, *ctl.input_place(c.applied_n, 0, c.id)), ctl.control_action(c, at)))
     return inputs
 
 
 def action_input(record: ActionRecord) -> Input:
     """A team's action as a storm input, with the time and place the runner gave it."""
     at = record.applied_t if record.applied_t is not None else record.sim_t
-    return (at, *svc.input_place(record.applied_n, 1, record.id)), acts.engine_action(record, at)
+    return (at, *ctl.input_place(record.applied_n, 1, record.id)), acts.engine_action(record, at)
 
 
 def in_order(inputs: Iterable[Input]) -> list[Action]:

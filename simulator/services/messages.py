@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import ActionRecord, Control, DrillSession, Participant
+from ..models import ActionRecord, Control, DrillSession, Participant, Team
 from ..presence import online_ids
 from . import actions as acts
 from . import history
@@ -85,6 +85,11 @@ def notice(control: Control) -> dict[str, Any]:
 def moved(p: Participant) -> dict[str, Any]:
     """`moved` / `removed`: where the trainer put a participant."""
     return {"participant": p.id, "team": p.team_id, "role": p.role}
+
+
+def team_progress(team: Team) -> dict[str, Any]:
+    """How far the runner has sent a team's storm: its last batch, and up to when."""
+    return {"seq": team.seq, "emitted_until": team.emitted_until}
 
 
 def snapshot(p: Participant) -> dict[str, Any]:

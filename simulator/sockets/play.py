@@ -13,7 +13,7 @@ from flask_socketio import disconnect, emit, join_room, leave_room
 
 from .. import presence
 from ..models import Participant
-from ..services import action_types, broadcast, history, messages
+from ..services import action_types, broadcast, history, messages, participants
 from ..services import actions as acts
 from ..services import sessions as svc
 from ..services.broadcast import participant_room, session_room, team_room
@@ -34,7 +34,7 @@ OLDER_FIELDS = {"platform": (str, True), "before": (NUMBER, False), "before_id":
 
 
 def _participant() -> Participant | None:
-    return svc.participant_for_token(session.get("participant_token"))
+    return participants.participant_for_token(session.get("participant_token"))
 
 
 def _me(*, team: bool = False) -> Participant:
@@ -52,6 +52,15 @@ def _join_team(p: Participant) -> None:
     presence.arrive(p.team_id, request.sid, p.id)
 
 
+def _enter(p: Participant) -> None:
+    """Put a participant's connection in their rooms; the control room sees them online."""
+    join_room(participant_room(p.id))
+    join_room(session_room(p.session_id))
+    if p.team_id is not None:
+        _join_team(p)
+        broadcast.lobby_changed(p.session)
+
+
 class PlayNamespace(CheckedNamespace):
     @event()
     def on_connect(self, auth: Any = None):
@@ -62,11 +71,7 @@ class PlayNamespace(CheckedNamespace):
         p = _participant()
         if p is None:
             return False  # refused: not a participant (or removed)
-        join_room(participant_room(p.id))
-        join_room(session_room(p.session_id))
-        if p.team_id is not None:
-            _join_team(p)
-            broadcast.lobby_changed(p.session)
+        _enter(p)
         last = auth.get("last_seq")
         if isinstance(last, int) and not isinstance(last, bool) and p.team_id is not None:
             self._resync(p, last)
@@ -111,7 +116,7 @@ class PlayNamespace(CheckedNamespace):
         """Sent by: a participant in the lobby. {team?, role?} (team only if they may pick)."""
         p = _me()
         old_team = p.team_id
-        svc.choose(p, data.get("team"), data.get("role"))
+        participants.choose(p, data.get("team"), data.get("role"))
         if old_team != p.team_id:
             presence.leave(request.sid)
             if old_team is not None:

@@ -19,12 +19,11 @@ from typing import Any, NoReturn
 
 import yaml
 from flask import Blueprint, current_app, g, jsonify, request, url_for
-from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from ..engine.loader import MAX_BYTES, ScenarioError, load_scenario_bytes
 from ..extensions import db
-from ..models import DrillSession, Participant, PostRecord, Team
+from ..models import DrillSession, Participant, Team
 from ..plaintext import refusal
 from ..services import accounts, controls, messages
 from ..services import scenarios as library
@@ -403,16 +402,6 @@ def session_view(session: DrillSession, detail: bool = False) -> dict[str, Any]:
     return out
 
 
-def _posts_per_team(session: DrillSession) -> dict[int, int]:
-    ids = [t.id for t in session.teams]
-    rows = db.session.execute(
-        select(PostRecord.team_id, func.count(PostRecord.id))
-        .where(PostRecord.team_id.in_(ids))
-        .group_by(PostRecord.team_id)
-    )
-    return {team_id: count for team_id, count in rows}
-
-
 def _control_result(session: DrillSession, action: str, result: dict[str, Any]):
     return jsonify(
         action=action,
@@ -529,14 +518,9 @@ def get_session(session_id: int):
 def session_state(session_id: int):
     session = _own_session(session_id)
     participants = _active(session)
-    posts = _posts_per_team(session)
+    posts = svc.posts_per_team(session)
     teams = [
-        {
-            **team_view(t, participants),
-            "seq": t.seq,
-            "emitted_until": t.emitted_until,
-            "posts": posts.get(t.id, 0),
-        }
+        {**team_view(t, participants), **messages.team_progress(t), "posts": posts.get(t.id, 0)}
         for t in session.teams
     ]
     return jsonify(

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
+from ..services import participants
 from ..services import sessions as svc
 from ..services.actions import approver_of
 from ..throttle import throttles
@@ -16,7 +17,7 @@ bp = Blueprint("play", __name__)
 
 
 def current_participant():
-    return svc.participant_for_token(session.get("participant_token"))
+    return participants.participant_for_token(session.get("participant_token"))
 
 
 def _wants_json() -> bool:
@@ -64,7 +65,7 @@ def join(code: str | None = None):
             status, error = 429, "too_many_codes"
         else:
             try:
-                participant, token = svc.join(form.code.data, form.name.data)
+                participant, token = participants.join(form.code.data, form.name.data)
             except svc.SessionError as exc:
                 error = exc.code
                 if exc.code in ("bad_code", "ended_code"):
