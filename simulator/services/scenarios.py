@@ -211,8 +211,9 @@ def save_version(trainer: Trainer, yaml_text: str, source: str) -> tuple[Scenari
     return saved.scenario, saved.version
 
 
-def store(trainer: Trainer, yaml_text: str, source: str) -> Saved:
-    """save_version, saying also which version the scenario was at before."""
+def store(trainer: Trainer, yaml_text: str, source: str, origin: str | None = None) -> Saved:
+    """save_version, saying also which version the scenario was at before; `origin` says
+    where the version came from when it is not `source` ("upload:mine.yaml", "msel:plan.xlsx")."""
     source = _clean_filename(source)
     # the file's own checks (size, binary, UTF-8) for a text typed in the browser too
     text = decode(yaml_text.encode("utf-8", "surrogatepass"), source).replace("\r\n", "\n")
@@ -231,7 +232,7 @@ def store(trainer: Trainer, yaml_text: str, source: str) -> Saved:
                 slug=scenario.id,
                 version=previous + 1,
                 yaml_text=text,
-                origin=source[:120],
+                origin=(origin or source)[:120],
             )
         )
         try:
@@ -267,7 +268,12 @@ def upload_scenario(trainer: Trainer, raw: bytes, filename: str) -> Scenario:
 
 def upload_file(trainer: Trainer, raw: bytes, filename: str) -> Saved:
     source = _clean_filename(filename)
-    return store(trainer, decode(raw, source), source)
+    return store(trainer, decode(raw, source), source, origin=f"upload:{source}")
+
+
+def clean_filename(filename: str | None) -> str:
+    """A file's name fit to show and store: no folders, no odd characters."""
+    return _clean_filename(filename)
 
 
 def delete_upload(trainer: Trainer, slug: str) -> None:

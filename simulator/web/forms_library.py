@@ -134,6 +134,7 @@ class ImportResultForm(FlaskForm):
     """The YAML of an imported MSEL, posted back to download it or add it to the library."""
 
     yaml_text = TextAreaField(_l("Scenario (YAML)"), validators=[DataRequired()])
+    msel_name = HiddenField()  # the MSEL's file name, for the version's origin
 
 
 class DeleteForm(FlaskForm):

@@ -83,8 +83,21 @@ def clock(seconds: float, with_seconds: bool = False) -> str:
     return f"{h}:{m:02d}:{s:02d}" if s or with_seconds else f"{h}:{m:02d}"
 
 
+def origin_label(origin: str) -> str:
+    """Where a version came from, in the page's language."""
+    kind, _sep, name = origin.partition(":")
+    if kind == "upload" and name:
+        return gettext("Uploaded file %(name)s", name=name)
+    if kind == "msel" and name:
+        return gettext("MSEL import (%(name)s)", name=name)
+    if origin == "editor":
+        return gettext("Scenario editor")
+    return origin or "—"
+
+
 def _helpers() -> dict:
     return {
+        "origin_label": origin_label,
         "lang": _lang(),
         "severity_label": severity_label,
         "language_name": language_name,
@@ -270,7 +283,7 @@ def import_msel():
         return _import_page(form, [], unmapped=exc.sheet, status=200)
     except library_service.ScenarioNotFound:
         abort(404)
-    result = ImportResultForm(formdata=None, yaml_text=text)
+    result = ImportResultForm(formdata=None, yaml_text=text, msel_name=form.kept_name.data)
     known = library_service.versions(_user(), form.new_id.data)
     return _import_page(form, [], result, replaces=known[0].version if known else None)
 
@@ -331,11 +344,12 @@ def import_download():
 @login_required
 def import_add():
     """Sent by the "Add to library" button of an import's result."""
-    text, _form = _posted_yaml()
+    text, form = _posted_yaml()
     if text is None:
         abort(400)
+    name = library_service.clean_filename(form.msel_name.data or "msel")
     try:
-        saved = library_service.store(_user(), text, "msel-import.yaml")
+        saved = library_service.store(_user(), text, "msel-import.yaml", origin=f"msel:{name}")
     except ScenarioError as exc:
         return _import_page(_import_form(), exc.errors, status=400)
     _flash_saved(saved)

@@ -35,7 +35,7 @@ def test_an_hseep_msel_becomes_a_running_session(browser, base_url, trainer_page
     trainer.fill("#new_id", "volta-air-outage")
     trainer.fill("#title_fr", "Panne informatique chez Volta Air")
     trainer.fill("#title_en", "Volta Air IT outage")
-    trainer.get_by_role("button", name="Vérifier la MSEL").click()
+    trainer.get_by_role("button", name="Vérifier la MSEL", exact=True).click()
 
     # the mapping page: the header found on row 5 under the title block, one column to map
     mapping = trainer.locator(".lib-mapping")
@@ -44,7 +44,7 @@ def test_an_hseep_msel_becomes_a_running_session(browser, base_url, trainer_page
     expect(mapping.locator("tbody th")).to_contain_text(UNKNOWN)
     shoot(trainer, "msel-mapping-fr")
     trainer.select_option(f'select[name="map:{UNKNOWN}"]', "notes")
-    trainer.get_by_role("button", name="Vérifier la MSEL").click()
+    mapping.get_by_role("button", name="Vérifier à nouveau la MSEL").click()
 
     # valid: added to the library as version 1
     expect(trainer.locator(".lib-result__title")).to_contain_text("volta-air-outage")

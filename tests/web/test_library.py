@@ -242,6 +242,7 @@ def test_uploading_a_scenario_again_stores_a_new_version_and_keeps_the_earlier_o
     # the scenario's page lists both, newest first, each with its date and its exports
     rows = re.findall(r'<tr data-version="(\d+)"', shown)
     assert rows == ["2", "1"]
+    assert shown.count("Uploaded file mine.yaml") == 2  # where each version came from
     assert 'href="/library/mine?version=1"' in shown
     assert 'href="/library/mine/download?version=1"' in shown
     assert 'href="/library/mine/msel.xlsx?version=1"' in shown
@@ -452,13 +453,17 @@ def test_importing_an_msel_again_makes_a_new_version_and_says_so(app, alice, tra
         "one saves it as version 2" in page(again).replace("\n", " ")
     )
     second = result_yaml(again)
+    assert 'name="msel_name" type="hidden" value="plan.csv"' in page(again)
     added = alice.post(
-        "/library/import/add", data={"csrf_token": token, "yaml_text": second}, headers=EN
+        "/library/import/add",
+        data={"csrf_token": token, "yaml_text": second, "msel_name": "plan.csv"},
+        headers=EN,
     )
     assert added.status_code == 302
     shown = page(alice.get(added.headers["Location"], headers=EN))
     assert "this one is saved as version 2" in shown
     assert [v for v, _text in versions_of(app, "late-delivery-msel")] == [1, 2]
+    assert "MSEL import (plan.csv)" in shown
     assert alice.get("/library/late-delivery-msel/download").get_data(as_text=True) == second
 
 
