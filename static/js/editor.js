@@ -109,6 +109,7 @@ function showErrors(errors) {
     p.textContent = "";
   }
   for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  for (const el of form.querySelectorAll(".ed-bad")) el.classList.remove("ed-bad");
   summary.replaceChildren();
   for (const error of errors) {
     const slot = document.getElementById(`${error.id}-error`);
@@ -118,6 +119,10 @@ function showErrors(errors) {
       slot.hidden = false;
     }
     if (field) field.setAttribute("aria-invalid", "true");
+    // a closed item or section still shows that something inside needs fixing
+    for (let d = (field || slot)?.closest("details"); d; d = d.parentElement?.closest("details")) {
+      d.classList.add("ed-bad");
+    }
     const li = document.createElement("li");
     const a = document.createElement("a");
     a.href = `#${error.id}`;
