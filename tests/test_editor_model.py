@@ -116,3 +116,8 @@ def test_a_yaml_text_that_does_not_parse_is_named():
         editor.form_to_yaml(form)
     fields = [f for f, _message in caught.value.problems]
     assert fields == ["injects.0.more", "rubric_yaml"]
+
+
+def test_a_line_without_a_place_is_for_the_summary_only():
+    found = editor.errors_by_field(["scenario.yaml: ... and 4 more errors"], {})
+    assert found[0]["field"] == "" and found[0]["message"].endswith("4 more errors")

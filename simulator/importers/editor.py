@@ -752,9 +752,9 @@ def errors_by_field(errors: list[str], form: Mapping[str, Any]) -> list[dict[str
         shown = ""
         for part in path:
             shown += f"[{part}]" if isinstance(part, int) else ("." if shown else "") + str(part)
-        out.append(
-            {"field": field_for(path, form), "path": shown, "message": message, "line": line}
-        )
+        # a line without a place (such as "... and 3 more errors") goes in the summary only
+        field = field_for(path, form) if _ERROR.match(line) else ""
+        out.append({"field": field, "path": shown, "message": message, "line": line})
     return out
 
 

@@ -124,6 +124,11 @@ function showErrors(errors) {
       d.classList.add("ed-bad");
     }
     const li = document.createElement("li");
+    if (!error.id) {
+      li.textContent = error.message;
+      summary.append(li);
+      continue;
+    }
     const a = document.createElement("a");
     a.href = `#${error.id}`;
     a.textContent = error.path || error.id;
