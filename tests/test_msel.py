@@ -610,3 +610,20 @@ def test_a_one_language_scenario_from_an_hseep_sheet_exports_and_imports_back():
     assert round_trip_fields(again.injects) == round_trip_fields(scenario.injects)
     assert [i.note.en for i in again.injects] == [i.note.en for i in scenario.injects]
     assert "Controller: Camille" in again.injects[0].note.en
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Reply publicly and own it; do not delete anything else", ("reply",)),
+        ("Répondre publiquement ; ne supprimez pas le commentaire", ("reply",)),
+        ("Never hide comments; reply with empathy", ("reply",)),
+        ("Ne jamais masquer les commentaires, répondre", ("reply",)),
+        ("Delete the spam post", ("delete",)),
+    ],
+)
+def test_an_action_the_sheet_says_not_to_take_is_not_expected(written, expected):
+    rows = [[*HSEEP_ROWS[0][:8], written, *HSEEP_ROWS[0][9:]]]
+    sheet = read_msel(hseep_sheet(rows), "m.xlsx", lang="en")
+    assert sheet.rows[0].expected_actions == expected
+    assert sheet.rows[0].expected_text == written

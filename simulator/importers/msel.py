@@ -926,10 +926,18 @@ class _RowReader:
         return _keyword_actions(text), text.strip()
 
 
+# "do not delete", "never hide", "ne supprimez pas": the action named is the one to avoid
+_NEGATED = re.compile(
+    r"_(?:do_not|don_t|dont|never|avoid|without|ne_pas|ne_jamais|sans)_[a-z]+"
+    r"|_n?e?_[a-z]+_(?:pas|jamais)(?=_)"
+)
+
+
 def _keyword_actions(text: str) -> tuple[str, ...]:
     key = f"_{normalise(text)}_"
     if any(f"_{w}_" in key for w in _IGNORE_WORDS):
         return ("ignore",)
+    key = _NEGATED.sub("_", key)
     found = [
         action for action, words in _ACTION_WORDS if any(re.search(rf"_{w}", key) for w in words)
     ]
