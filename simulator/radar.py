@@ -144,8 +144,17 @@ def _total(counters: Iterable[Counter]) -> Counter:
     return total
 
 
-def radar(buckets: dict[int, Minute], until: float, platforms: Iterable[str]) -> dict[str, Any]:
-    """The radar at simulated time `until` from the minute buckets (older ones ignored)."""
+def radar(
+    buckets: dict[int, Minute],
+    until: float,
+    platforms: Iterable[str],
+    closed: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The radar at simulated time `until` from the minute buckets (older ones ignored).
+
+    `closed`, kept by a caller that asks again and again (the runner, each second): the
+    terms and shares of the minutes before "now", summed once for as long as they are the
+    same minutes (no post reaches them any more)."""
     current = int(until // 60)
     first = current - WINDOW + 1
     minutes = [buckets.get(m) or Minute(m) for m in range(max(0, first), current + 1)]
@@ -155,7 +164,18 @@ def radar(buckets: dict[int, Minute], until: float, platforms: Iterable[str]) ->
     volume_now = sum(sum(b.volume.values()) for b in now)
     neg_now = sum(b.negative for b in now)
     # rising: used more per minute now than before (and by a few people at least)
-    terms_now, terms_before = _total(b.terms for b in now), _total(b.terms for b in before)
+    key = tuple(b.minute for b in before)
+    if closed is None or closed.get("minutes") != key:
+        sums = {
+            "terms": _total(b.terms for b in before),
+            "shares": _total(b.shares for b in before),
+        }
+        if closed is not None:
+            closed.clear()
+            closed.update(sums, minutes=key)
+    else:
+        sums = closed
+    terms_now, terms_before = _total(b.terms for b in now), sums["terms"]
     span_before = max(1, len(before))
     rising = []
     for term, n in terms_now.items():
@@ -173,7 +193,7 @@ def radar(buckets: dict[int, Minute], until: float, platforms: Iterable[str]) ->
                 voices[p["author"]["handle"]] = p
     accounts = sorted(voices.values(), key=lambda p: (-p["author"]["followers"], p["id"]))[:5]
     alerts = []
-    shares = _total(b.shares for b in minutes)
+    shares = _total([sums["shares"], *(b.shares for b in now)])
     for post_id, n in sorted(shares.items(), key=lambda kv: (-kv[1], kv[0])):
         if n < VIRAL or len(alerts) >= 3:
             break

@@ -50,6 +50,7 @@ OVERVIEW_EVERY = 1.0
 SUPERVISE_EVERY = 1.0  # how often each worker looks for sessions nobody drives
 RETELL_CLOCK = (0.2, 1.0)  # after a takeover, the clock is told again this long after
 STATS_WINDOW = 15  # simulated minutes of history in the overview
+SENT_RADARS = "stormdrill.radars"  # app.extensions: team id -> the radar its room was sent last
 
 
 @dataclass
@@ -63,6 +64,7 @@ class TeamState:
     unanswered: Unanswered | None = None
     selector: Selector = field(default_factory=Selector)  # what the team is shown
     listening: dict[int, radars.Minute] = field(default_factory=dict)  # the radar's minutes
+    closed: dict[str, Any] = field(default_factory=dict)  # the radar's sums of past minutes
     seq: int = 0  # the team's last batch number (only the runner numbers batches)
 
 
@@ -115,6 +117,7 @@ class SessionRunner:
         # wall times at which to tell the clock again: a client whose connection read the
         # clock just before a takeover corrected it may have been sent the old one after
         self.retell: list[float] = []
+        self.sent_radars: dict[int, dict[str, Any]] = {}  # team id -> the radar last sent
         self._build(session)
 
     def _build(self, session: DrillSession) -> None:
@@ -313,11 +316,12 @@ class SessionRunner:
         if now - self.last_overview >= OVERVIEW_EVERY:
             self.last_overview = now
             figures = {  # each team's radar, computed once for its room and the trainer's tile
-                team_id: radars.radar(state.listening, until, self.scenario.platforms)
+                team_id: radars.radar(state.listening, until, self.scenario.platforms, state.closed)
                 for team_id, state in self.teams.items()
             }
             for team_id in self.teams:
                 radar = {"team": team_id, **history.with_posts(team_id, figures[team_id])}
+                self.sent_radars[team_id] = radar  # what a joining participant is shown
                 self.emit("radar", radar, to=team_room(team_id), namespace=PLAY)
             self.emit(
                 "overview",
@@ -521,6 +525,7 @@ class Runner:
             svc.recover_clock(session, min((t.emitted_until for t in session.teams), default=0.0))
         if runner is None:
             runner = SessionRunner(session, self.owner, self.emit)
+            runner.sent_radars = self.app.extensions.setdefault(SENT_RADARS, {})
             self.sessions[session_id] = runner
             if takeover:
                 runner.tell_clock(session, now)

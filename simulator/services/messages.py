@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app
+
 from ..models import ActionRecord, Control, DrillSession, Participant, Team
 from ..presence import online_ids
 from . import actions as acts
@@ -92,6 +94,19 @@ def team_progress(team: Team) -> dict[str, Any]:
     return {"seq": team.seq, "emitted_until": team.emitted_until}
 
 
+RADAR_FRESH = 60.0  # simulated seconds: a radar the runner sent is shown if no older
+
+
+def _radar(s, team: Team) -> dict[str, Any]:
+    """The team's radar: the one the runner last sent to its room, if this worker's runner
+    sent it lately (a joining participant sees what teammates see, without 15 minutes of
+    stored posts read back per join); else computed from the stored posts."""
+    sent = current_app.extensions.get("stormdrill.radars", {}).get(team.id)
+    if sent is not None and 0.0 <= team.emitted_until - sent["until"] <= RADAR_FRESH:
+        return sent
+    return history.radar(team.id, team.emitted_until, svc.scenario_of(s))
+
+
 def snapshot(p: Participant) -> dict[str, Any]:
     """`snapshot`: the workspace as it stands: the latest posts of each column (at most
     SNAPSHOT_PER_PLATFORM each), the key posts (at most history.KEY_POSTS), their counters,
@@ -113,6 +128,6 @@ def snapshot(p: Participant) -> dict[str, Any]:
         "key_posts": key,
         "counts": history.counts(team.id, ids) if team else {},
         "totals": history.totals(team.id) if team else {},
-        "radar": history.radar(team.id, team.emitted_until, svc.scenario_of(s)) if team else None,
+        "radar": _radar(s, team) if team else None,
         "actions": [acts.view(a) for a in records],
     }

@@ -17,6 +17,8 @@ def test_the_radar_sent_live_equals_the_radar_of_the_stored_posts(
     _control(trainer_socket, session=sid, action="start")
     for _ in range(8):
         _tick(app, runner, sid, 20)
+    for _ in range(2):  # ten simulated seconds each: the same past minutes as the last radar's
+        _tick(app, runner, sid, 1)
     live = [e["args"][0] for e in events(red, name="radar")]
     assert live and live[-1]["team"] == team
     with app.app_context():
@@ -32,7 +34,11 @@ def test_the_radar_sent_live_equals_the_radar_of_the_stored_posts(
             )
         ]
         mine = runner.claim(sid).radar(team, until)
+        # the runner keeps the sums of the past minutes between two radars: the last one it
+        # sent is the radar of the stored posts at its time all the same
+        sent_then = history.radar(team, live[-1]["until"], scenario)
     assert mine == stored
+    assert live[-1] == sent_then
     volume = {p: sum(1 for r in rows if r["platform"] == p) for p in scenario.platforms}
     assert {p: sum(v) for p, v in stored["volume"].items()} == volume
     now = [r for r in rows if r["t"] // 60 > int(until // 60) - radars.NOW]
