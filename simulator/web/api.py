@@ -380,6 +380,7 @@ def session_view(session: DrillSession, detail: bool = False) -> dict[str, Any]:
         "id": session.id,
         "name": session.name,
         "scenario": session.scenario_slug,
+        "scenario_version": session.scenario_version,
         "lang": session.lang,
         "seed": session.seed,
         "status": session.status,

@@ -175,6 +175,11 @@ SCHEMAS: dict[str, Schema] = {
             "id": INTEGER,
             "name": STRING,
             "scenario": {"type": "string", "description": "the scenario's id"},
+            "scenario_version": {
+                **nullable(INTEGER),
+                "description": "the version of your scenario the session ran; null for a "
+                "shipped scenario",
+            },
             "lang": {"enum": list(LANGS)},
             "seed": INTEGER,
             "status": {"enum": ["lobby", "running", "paused", "ended"]},

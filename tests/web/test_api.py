@@ -456,3 +456,18 @@ def test_the_token_is_the_only_way_in(app, client, alice):
         s["_user_id"] = str(trainer_id)
         s["_fresh"] = True
     assert_error(client.get(f"{API}/sessions"), 401, "unauthorized")
+
+
+def test_uploading_again_makes_a_version_and_a_session_says_which_it_ran(client, alice, drill):
+    assert drill["scenario_version"] is None  # a shipped scenario has no versions
+    url = f"{API}/scenarios"
+    first = client.post(url, data=own_scenario(), content_type="text/yaml", headers=alice)
+    changed = own_scenario().replace("severity: 1", "severity: 2", 1)
+    second = client.post(url, data=changed, content_type="text/yaml", headers=alice)
+    assert (first.status_code, second.status_code) == (201, 201)
+    body = {**NEW_SESSION, "scenario": "my-drill"}
+    session = client.post(f"{API}/sessions", json=body, headers=alice)
+    assert session.status_code == 201
+    assert (session.json["scenario"], session.json["scenario_version"]) == ("my-drill", 2)
+    listed = client.get(f"{API}/sessions", headers=alice).json["sessions"]
+    assert sorted(s["scenario_version"] or 0 for s in listed) == [0, 2]
