@@ -11,7 +11,13 @@ emoji, numbers, mentions and hashtags.
 - news=mb       % of news texts also found on the microblog (target <= 2%)
 - early pairs   neighbouring content-word pairs that an inject reveals, seen in generated posts
                 before that inject (target: 0 beyond a couple of generic phrases); the worst
-                pairs are listed
+                pairs are listed. A pair is not revealed by an inject when an earlier inject
+                said it, when it is part of a fact already known (revealed by an earlier
+                inject or at a time before this one), when one of its words is the brand's
+                name (« fuite Bleuet », "Bleuet customers": the brand is no news), or when it
+                is on GENERIC below: the
+                everyday words of any such crisis (waiting on hold, customer service, "did not
+                answer our questions"), which people say before any inject does
 
 Then, with one holding statement (the scenario's first playbook text) at 20% of the duration:
 - silence       silence complaints 2-30 min after it, as % of the same window unanswered
@@ -123,6 +129,51 @@ STOP = frozenset(
 )
 
 
+# Pairs that are not facts: the everyday words of a customer crisis, said by anyone from the
+# first minute (an inject saying them reveals nothing). Keep this list short and generic: a
+# scenario's facts (a number, a name, a place, a lawsuit) never go here, they are gated on
+# the inject that reveals them.
+GENERIC = {
+    "fr": {
+        ("service", "client"),
+        ("service", "clients"),
+        ("minutes", "attente"),
+        ("heure", "attente"),
+        ("appels", "attente"),
+        ("répondu", "questions"),
+        ("numéro", "vert"),
+        # what every customer of a bank asks after a breach
+        ("changer", "iban"),
+        ("faire", "opposition"),
+        ("mots", "passe"),
+        ("bons", "réflexes"),
+        ("mets", "jour"),
+        ("mettons", "jour"),
+        ("heures", "silence"),
+        ("sms", "matin"),
+        ("lien", "sms"),
+        # the kinds of personal data a leak exposes, named together
+        ("iban", "date"),
+    },
+    "en": {
+        ("customer", "service"),
+        ("customer", "services"),
+        ("minutes", "hold"),
+        ("hour", "hold"),
+        ("calls", "waiting"),
+        ("answered", "questions"),
+        ("know", "whether"),
+        ("cancel", "cards"),
+        ("change", "ibans"),
+        ("safety", "tips"),
+        ("hours", "silence"),
+        ("text", "morning"),
+        ("link", "text"),
+        ("iban", "date"),
+    },
+}
+
+
 def text_key(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _LONG.findall(_TAGS.sub(" ", text)))
 
@@ -135,9 +186,16 @@ def content_words(text: str) -> list[str]:
     ]
 
 
+_CLAUSES = re.compile(r"[.!?;:,()«»“”\"—–…]|\s-\s|\d")
+
+
 def pairs(text: str) -> set[tuple[str, str]]:
-    words = content_words(text)
-    return set(zip(words, words[1:], strict=False))
+    """Neighbouring content words within a clause ("mars ? Merci" is not a pair)."""
+    out: set[tuple[str, str]] = set()
+    for clause in _CLAUSES.split(text):
+        words = content_words(clause)
+        out.update(zip(words, words[1:], strict=False))
+    return out
 
 
 def ngrams(text: str, n: int = 4) -> set[tuple[str, ...]]:
@@ -184,6 +242,37 @@ BAIT_REPLY = {
 }
 
 
+def early_pairs(scenario, lang: str, posts) -> Counter:
+    """Inject-revealed pairs seen in generated posts (time-ordered) before the inject."""
+    injects = sorted(scenario.scheduled_injects, key=lambda i: i.time)
+    early: Counter = Counter()
+    seen_before: set = set(GENERIC[lang])
+
+    def fact_pairs(fact) -> set:
+        return {pair for value, _ in fact.values.get(lang, ()) for pair in pairs(value)}
+
+    timed = [f for f in scenario.facts if f.at is not None]
+    brand = {w.lower() for w in _WORDS.findall(scenario.brand.name)}
+    for inj in injects:
+        for fact in timed:
+            if fact.at <= inj.time:
+                seen_before |= fact_pairs(fact)
+        revealed = {p for p in pairs(inj.text(lang)) - seen_before if not brand.intersection(p)}
+        seen_before |= pairs(inj.text(lang))
+        for fact in scenario.facts:
+            if fact.id in inj.reveals:
+                seen_before |= fact_pairs(fact)
+        if not revealed:
+            continue
+        for p in posts:
+            if p.t >= inj.time:
+                break
+            for pair in pairs(p.text) & revealed:
+                early[f"{inj.id}: {' '.join(pair)}"] += 1
+
+    return early
+
+
 def measure(job: tuple[str, str, int]) -> dict:
     path, lang, seed = job
     scenario = load_scenario(path)
@@ -202,20 +291,7 @@ def measure(job: tuple[str, str, int]) -> dict:
         k, top = counts.most_common(1)[0]
         top_text = next(p.text for p, pk in zip(posts, keys, strict=True) if pk == k)
 
-    # inject-revealed pairs seen before the inject
-    injects = sorted(scenario.scheduled_injects, key=lambda i: i.time)
-    early: Counter = Counter()
-    seen_before: set = set()
-    for inj in injects:
-        revealed = pairs(inj.text(lang)) - seen_before
-        seen_before |= pairs(inj.text(lang))
-        if not revealed:
-            continue
-        for p in posts:
-            if p.t >= inj.time:
-                break
-            for pair in pairs(p.text) & revealed:
-                early[f"{inj.id}: {' '.join(pair)}"] += 1
+    early = early_pairs(scenario, lang, posts)
 
     # a holding statement at 20% of the duration
     ts = round(scenario.duration * 0.2, 3)

@@ -948,6 +948,8 @@ def _build(d: dict, source: str) -> Scenario:
                     for f in d.get("facts", [])
                     if f["revealed_by"].get("inject") == inj["id"]
                 ),
+                title=_l10n(inj.get("title")),
+                rating=inj.get("rating"),
             )
         )
     return Scenario(

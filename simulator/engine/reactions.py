@@ -277,6 +277,7 @@ def _inject(storm: Handle, t: float, action: Action, key: str, out: list[Post]) 
         texts=(action.text,),
         sentiment="negative",
         virality=2.0,
+        typed_by_trainer=True,  # the trainer's words, spaced as the trainer typed them
     )
 
 

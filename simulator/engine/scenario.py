@@ -118,6 +118,8 @@ class Inject:
     note: L10n | None
     bait: bool = False  # a provocation: a public reply feeds it, silence starves it
     reveals: tuple[str, ...] = ()  # facts this inject makes known
+    title: L10n | None = None  # a forum thread's title or an article's headline
+    rating: int | None = None  # a review's stars (1-5); else read from its text
 
     @property
     def post_id(self) -> str:

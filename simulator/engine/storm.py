@@ -36,6 +36,7 @@ from typing import NamedTuple
 from . import promises, reactions
 from .actions import Action
 from .authors import LOCALES, Author, _faker, author_pool
+from .framing import tidy
 from .grammar import Expander, State
 from .kernel import (  # noqa: F401  (re-exported: the public names of the storm module)
     _UNIT22,
@@ -59,6 +60,18 @@ from .texts import CITIES, DEFAULT_REPLIES, QUOTE_COMMENTS, roughen
 
 # a post built without NamedTuple's __new__ (a Python function call per post): give every field
 _new = tuple.__new__
+# archetypes whose voice complains that the brand says nothing (silence waves)
+SILENCE_VOICES = frozenset(
+    {
+        "angry_customer",
+        "customer",
+        "activist",
+        "influencer",
+        "bystander",
+        "ex_employee",
+        "journalist",
+    }
+)
 VOLUME_BOUND = 2.0  # root candidates are drawn at this multiple of the phase rate
 # Deleting brand-page criticism younger than this backfires; older comments have been seen
 # and the conversation has moved on (and the engine need not remember the whole run).
@@ -655,6 +668,18 @@ class Storm(Writing):
                     total += w
                     cum.append(total)
                 self._who["*", sentiment] = (ps, cum)
+            # a silence wave ("still nothing from them", "it's been an hour") is written by
+            # those whose voice complains: customers, activists, the press; never a troll, a
+            # supporter, an institution, a competitor or staff
+            for platform in s.platforms:
+                ps = [
+                    p for p in speakers if platform in p.platforms and p.archetype in SILENCE_VOICES
+                ]
+                cum, total = [], 0.0
+                for p in ps:
+                    total += p.weight * _affinity(p.stance, "negative")
+                    cum.append(total)
+                self._who[platform, "wave"] = (ps, cum)
         else:
             self.words = None
 
@@ -700,8 +725,10 @@ class Storm(Writing):
             return "negative"
         return "positive" if r > 1.0 - pos else "neutral"
 
-    def _author(self, rng: Rng, platform: str, sentiment: str) -> Author:
+    def _author(self, rng: Rng, platform: str, sentiment: str, wave: bool = False) -> Author:
         personas, cum = self._who[platform, sentiment]
+        if wave and self._who.get((platform, "wave"), ((),))[0]:
+            personas, cum = self._who[platform, "wave"]  # those who complain of silence
         if not personas:
             personas, cum = self._who[platform, "neutral"]
             if not personas:
@@ -709,6 +736,11 @@ class Storm(Writing):
         x = rng.random() * cum[-1]
         persona = personas[min(bisect_right(cum, x), len(personas) - 1)]
         return rng.choice(self._pools[persona.id])
+
+    def _text_rng(self, seed: int) -> Rng:
+        """A post's words' own stream, per language: French and English posts are written
+        independently (never word-for-word translations of each other's choices)."""
+        return Rng(derive(seed, "text", self.lang))
 
     def _root(self, t: float, stream: _Stream, out: list[Post]) -> None:
         # one draw per candidate: its seed, its thinning uniform, and the gap to the next one
@@ -724,19 +756,30 @@ class Storm(Writing):
             sentiment = stream.sentiment if rng.random() < 0.7 else self._sentiment(rng, t)
         else:
             sentiment = self._sentiment(rng, t, self.global_shift)
-        author = self._author(rng, platform, sentiment)
+        wave = stream.cause is not None and stream.cause != "bait" and self.words is not None
+        author = self._author(rng, platform, sentiment, wave)
         kind = root_kind(platform, rng)
         plan = self._plan(rng, t, platform, kind, author.followers, sentiment, 1.0)
-        # words last, so that every language gets the same storm from the same draws
+        # words from a stream of their own per language: every language gets the same storm
+        # (times, authors, sentiments) from the same draws, but its own choice of words
+        trng = self._text_rng(seed)
         phase = self._phase_index(t)
         extra: tuple = ()
         if self.words is not None:
-            if stream.texts and stream.cause == "bait" and rng.random() < 0.3:
+            if stream.texts and stream.cause == "bait" and trng.random() < 0.3:
                 text = self.grammar_fill(
-                    rng.choice(stream.texts), rng, author, platform, sentiment, t
+                    trng.choice(stream.texts), trng, author, platform, sentiment, t
                 )
+            elif wave and self.words.has(author.persona, "wave") and trng.random() < 0.5:
+                # the persona's own silence line (its `wave` rule), else its usual lines
+                text = self.compose_rule(trng, author.persona, platform, "wave", sentiment, t)
+                if text is None:
+                    made = self._form_text(trng, author, platform, kind, sentiment, t)
+                    if made is None:
+                        return
+                    kind, text, extra = made
             else:
-                made = self._form_text(rng, author, platform, kind, sentiment, t)
+                made = self._form_text(trng, author, platform, kind, sentiment, t)
                 if made is None:
                     return  # nothing for this persona here and now: it stays quiet
                 kind, text, extra = made
@@ -885,7 +928,9 @@ class Storm(Writing):
             plan = self._plan(rng, t, "news", "article", author.followers, sentiment, 1.0)
             extra: tuple = ()
             if self.words is not None:
-                made = self._form_text(rng, author, "news", "article", sentiment, t)
+                made = self._form_text(
+                    self._text_rng(seed), author, "news", "article", sentiment, t
+                )
                 if made is None:
                     return
                 _, text, extra = made
@@ -940,7 +985,7 @@ class Storm(Writing):
         author = self._author(rng, "*" if anyone else platform, sentiment)
         virality = 1.0 + (parent.virality - 1.0) * 0.25
         plan = self._plan(rng, t, platform, kind, author.followers, sentiment, virality)
-        trng = rng  # words last: see _root
+        trng = self._text_rng(seed) if self.words is not None else rng  # see _root
         if kind == "share":
             quoted = parent.text if len(parent.text) <= 200 else parent.text[:197] + "…"
             if trng.random() < 0.5:
@@ -1003,7 +1048,7 @@ class Storm(Writing):
         else:
             author = self._author(rng, platform, sentiment)
         kind = spec.get("kind") or root_kind(platform, rng)
-        trng = Rng(derive(self.seed, "text", post_id))
+        trng = Rng(derive(self.seed, "text", post_id, self.lang))
         extra: tuple = ()
         made = None
         if self.words is not None and platform == "news" and spec.get("cause"):
@@ -1012,7 +1057,14 @@ class Storm(Writing):
             kind, text, extra = made
         elif self.words is not None:
             text = self.grammar_fill(
-                trng.choice(spec["texts"]), trng, author, platform, sentiment, t, spec.get("extra")
+                trng.choice(spec["texts"]),
+                trng,
+                author,
+                platform,
+                sentiment,
+                t,
+                spec.get("extra"),
+                polish=not spec.get("typed_by_trainer"),
             )
             if platform == "forum" and kind == "post" and not spec.get("parent"):
                 title = self.compose(trng, author.persona, "forum", "title", sentiment, t)
@@ -1058,6 +1110,11 @@ class Storm(Writing):
         text = self.fill(
             inject.text(self.lang), Rng(derive(self.seed, "text", post_id)), inject.platform, t
         )
+        extra: tuple = ()
+        if self.words is not None:
+            text = tidy(text, self.lang)
+            trng = Rng(derive(self.seed, "text", post_id, self.lang))
+            extra = self.inject_form(trng, inject, text, author, t)
         self.emitted_injects.add(post_id)
         for fact in inject.reveals:
             self.world.learn(fact)
@@ -1073,6 +1130,7 @@ class Storm(Writing):
             inject.id,
             inject.sentiment,
             None,
+            extra,
         )
         self._publish(post, rng, inject.virality, out)
 

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from .authors import Author
+from .framing import fits_ending, fits_opener, rating_for, repeats, tidy
 from .grammar import Ctx, compile_alt, finish
 from .platforms import PLATFORMS
 from .rng import Rng
@@ -86,19 +87,13 @@ class Writing:
         return ""
 
     def quote(self, rng: Rng) -> str:
-        """A few consecutive words of what the brand said last, as people quote them: a
-        clause from its start, cut after four to nine words."""
+        """Words of what the brand said last, as people quote them: a whole clause (cut at its
+        punctuation), or, for a long one, its start up to a clause boundary ("and", "which",
+        « pour »...), never fewer than four words or a phrase cut in its middle."""
         if not self.brand_words:
             return ""
         text = self.brand_words[-1 if rng.random() < 0.7 else rng.below(len(self.brand_words))]
-        clauses = [c for c in _CLAUSE.split(_QUOTES.sub("", text)) if len(c.split()) >= 4]
-        if not clauses:
-            return _QUOTES.sub("", text).strip()
-        words = rng.choice(clauses).split()
-        n = len(words) if len(words) <= 9 else 4 + rng.below(6)
-        while n > 4 and words[n - 1].lower() in _DANGLING:
-            n -= 1
-        return " ".join(words[:n])
+        return clause_quote(_QUOTES.sub("", text), rng)
 
     def grammar_fill(
         self,
@@ -109,16 +104,26 @@ class Writing:
         sentiment: str,
         t: float,
         extra: dict | None = None,
+        polish: bool = True,
     ) -> str:
-        """A scripted text written with the grammar: its slots may be rules and facts."""
+        """A scripted text written with the grammar: its slots may be rules and facts;
+        `polish`: punctuation and French spacing tidied (not for a trainer's own words)."""
         if "{" not in template:
-            return template.strip()
+            text = template.strip()
+            return tidy(text, self.lang, self.common_words) if polish else text
         alt = compiled_text(template, self._fact_names)
         phase = self._phase_index(t)
         persona = author.persona if author.persona in self._lookup else self._any_persona
         ctx = Ctx(persona, phase, self._phase_ids[phase], sentiment, platform, rng, extra)
         text = self.words.write_alt(ctx, alt)
-        return text if text is not None else self.fill(template, rng, platform, t, extra)
+        for _ in range(2):  # the same words twice in one text: written again
+            if text is None or not repeats(text):
+                break
+            ctx.agree = "m"
+            text = self.words.write_alt(ctx, alt)
+        if text is None:
+            text = self.fill(template, rng, platform, t, extra)
+        return tidy(text, self.lang, self.common_words) if polish else text
 
     def compose(
         self,
@@ -134,21 +139,32 @@ class Writing:
         phase = self._phase_index(t)
         ctx = Ctx(persona, phase, self._phase_ids[phase], sentiment, platform, rng, extra)
         text = self.words.write(ctx, f"{platform}.{form}")
+        for _ in range(2):  # the same words twice in one text: written again
+            if text is None or not repeats(text):
+                break
+            ctx.agree = "m"
+            text = self.words.write(ctx, f"{platform}.{form}")
         if text is None:
             return None
+        lang, common = self.lang, self.common_words
         voice = self._voices.get(persona)
         if voice is None or form not in _FRAMED:  # titles, headlines, ledes: as written
-            return text
-        if form in _FRAMED:  # openings and endings: how this persona starts and signs off
-            if rng.random() < voice.openers:
-                head = self.words.expand(ctx, "opener")
-                if head:
-                    head = head.strip()
-                    text = joined(head[:1].upper() + head[1:], text, self.scenario.brand.name)
-            if rng.random() < voice.endings:
-                tail = self.words.expand(ctx, "ending")
-                if tail:
-                    text = f"{text} {finish(tail, self.lang)}"
+            return tidy(text, lang, common)
+        # openings and endings: how this persona starts and signs off, where they fit
+        if rng.random() < voice.openers:
+            for _ in range(2):  # one that does not fit: another draw
+                head = (self.words.expand(ctx, "opener") or "").strip()
+                if head and fits_opener(head, text, lang):
+                    text = joined(head[:1].upper() + head[1:], text, common)
+                    break
+        if rng.random() < voice.endings:
+            for _ in range(2):
+                tail = self.words.expand(ctx, "ending") or ""
+                if tail.strip() and fits_ending(tail, text, lang, sentiment):
+                    if text[-1:].isalnum() and not _LAST_TAG.search(text):
+                        text += "."
+                    text = f"{text} {finish(tail, lang)}"
+                    break
         if voice.signature and rng.random() < voice.signature:
             sig = self.words.expand(ctx, "signature")
             if sig:
@@ -159,7 +175,40 @@ class Writing:
                 tag = rng.choice(tags)
                 if tag.lower() not in text.lower():
                     text = f"{text} {tag}"
-        return typed(text, voice, rng, sentiment)
+        return typed(tidy(text, lang, common), voice, rng, sentiment)
+
+    @property
+    def common_words(self) -> frozenset[str]:
+        """Every word the grammars of this scenario and language write in lowercase: a
+        capitalised one of these after a comma is not a name (« Bonjour, le... »)."""
+        words = self.__dict__.get("_common")
+        if words is None:
+            found: set[str] = set()
+            for rules in (self._lookup or {}).values():
+                for alts in rules.values():
+                    for alt in alts:
+                        for part in alt.parts:
+                            if part.__class__ is str:
+                                found.update(w for w in _WORD.findall(part) if w.islower())
+            for values in self._fact_values.values():
+                for value, _ in values:
+                    found.update(w for w in _WORD.findall(value) if w.islower())
+            words = self.__dict__["_common"] = frozenset(found)
+        return words
+
+    def compose_rule(
+        self, rng: Rng, persona: str, platform: str, rule: str, sentiment: str, t: float
+    ) -> str | None:
+        """One text from any rule of a persona's grammar (a silence wave's `wave`), finished
+        and typed in the persona's voice."""
+        phase = self._phase_index(t)
+        ctx = Ctx(persona, phase, self._phase_ids[phase], sentiment, platform, rng, None)
+        text = self.words.write(ctx, rule)
+        if text is None or repeats(text):
+            return None
+        text = tidy(text, self.lang, self.common_words)
+        voice = self._voices.get(persona)
+        return typed(text, voice, rng, sentiment) if voice is not None else text
 
     def _form_text(
         self, rng: Rng, author: Author, platform: str, kind: str, sentiment: str, t: float
@@ -179,8 +228,7 @@ class Writing:
                 text = self.compose(rng, persona, "forum", "review", sentiment, t)
                 if text is None:
                     return None
-                stars = {"negative": (1, 2), "neutral": (3, 3), "positive": (4, 5)}[sentiment]
-                rating = stars[0] + rng.below(stars[1] - stars[0] + 1)
+                rating = rating_for(text, self.lang, sentiment, rng.random())
                 return "review", text, (("rating", rating),)
             title = self.compose(rng, persona, "forum", "title", sentiment, t)
             body = title and self.compose(rng, persona, "forum", "post", sentiment, t)
@@ -191,19 +239,113 @@ class Writing:
         text = self.compose(rng, persona, platform, form, sentiment, t)
         return None if text is None else (kind, text, ())
 
+    def inject_form(self, rng: Rng, inject, text: str, author: Author, t: float) -> tuple:
+        """An inject's extra fields in its platform's form: an article's headline, lede and
+        byline, a forum thread's title, a review's stars. The scenario may write them (`title`,
+        `rating`); else the headline is the text's first sentence, the title the persona's
+        `forum.title` rule, the stars what the text says."""
+        lang = self.lang
+        title = tidy(inject.title(lang), lang) if inject.title else None
+        if inject.platform == "news" and inject.kind == "article":
+            head = title or first_sentence(text)
+            lede = text[len(head) :].lstrip(" .:;—–-") if text.startswith(head) else text
+            return (("headline", head), ("lede", lede or text), ("byline", author.name))
+        if inject.platform != "forum":
+            return ()
+        if inject.kind == "review":
+            stars = inject.rating or rating_for(text, lang, inject.sentiment, rng.random())
+            return (("rating", stars),)
+        if inject.kind == "post" and not inject.reply_to:
+            if title is None and "forum.title" in self._lookup.get(inject.persona, {}):
+                title = self.compose(rng, inject.persona, "forum", "title", inject.sentiment, t)
+            return (("title", title or first_sentence(text)),)
+        return ()
 
+
+def first_sentence(text: str, limit: int = 90) -> str:
+    """A text's first sentence (or its first words, cut at a word), as a headline."""
+    m = _FIRST.search(text)
+    head = text[: m.start() + (1 if m.group(0)[:1] in "?!" else 0)] if m else text
+    head = head.strip()
+    if len(head) > limit:
+        head = head[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return head
+
+
+_FIRST = re.compile(r"[.?!](?=\s)|\s[—–]\s|\n")
 _FRAMED = frozenset({"post", "reply", "comment", "message", "answer", "review", "quote"})
 
 
-def joined(head: str, text: str, brand: str) -> str:
-    """An opener before a text: "Franchement, je..." but "Bon. Je..." and "Bon, Bleuet..."."""
+def joined(head: str, text: str, common: frozenset[str] = frozenset()) -> str:
+    """An opener before a text: "Franchement, je..." but "Bon. Je..." and "Bon, Bleuet...":
+    after a comma or a colon, the text's first word loses its capital only if it is a common
+    word of the language (a name, a handle, "I" keep theirs)."""
     if head[-1] in ".!?…»" or not text:
         return f"{head} {text}"
-    word = text.split(" ", 1)[0]
-    keep = word[:1] in '@#«"' or word.startswith(brand) or (len(word) > 1 and word[1].isupper())
-    return f"{head} {text if keep else text[:1].lower() + text[1:]}"
+    m = _WORD.match(text)
+    word = m.group(0) if m else ""
+    lower = bool(word) and word[:1].isupper() and word.lower() in common and word != "I"
+    if lower and word[1:2].isupper():  # an acronym (« HADP »)
+        lower = False
+    return f"{head} {text[:1].lower() + text[1:] if lower else text}"
 
 
+def clause_quote(text: str, rng: Rng) -> str:
+    """A quote of `text`: a whole clause of four words or more, or a long clause's start up to
+    a clause boundary."""
+    clauses = [c.strip(" .!?…") for c in _CLAUSE.split(text)]
+    clauses = [c for c in clauses if len(c.split()) >= 4]
+    if not clauses:
+        return text.strip(" .!?…")
+    words = rng.choice(clauses).split()
+    if len(words) <= 14:
+        return " ".join(words)
+    cuts = [i for i in range(4, min(len(words), 15)) if words[i].lower() in _BOUNDARY]
+    cuts = [i for i in cuts if words[i - 1].lower() not in _DANGLING]
+    if not cuts:
+        return " ".join(words)
+    return " ".join(words[: rng.choice(cuts)])
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_LAST_TAG = re.compile(r"[#@][\w.]+$")
+# words a clause may be cut before: a new clause starts there
+_BOUNDARY = frozenset(
+    [
+        "et",
+        "mais",
+        "qui",
+        "que",
+        "qu",
+        "car",
+        "donc",
+        "pour",
+        "afin",
+        "dès",
+        "avant",
+        "après",
+        "lorsque",
+        "quand",
+        "si",
+        "où",
+        "dont",
+        "puis",
+        "and",
+        "but",
+        "which",
+        "who",
+        "that",
+        "so",
+        "because",
+        "until",
+        "before",
+        "after",
+        "when",
+        "if",
+        "while",
+        "where",
+    ]  # noqa: SIM905
+)
 _CLAUSE = re.compile(r"[.!?:;,()]\s+|\s+[–—]\s+|\n+")
 _QUOTES = re.compile(r"[«»“”\"]")
 # words a quote does not end on

@@ -50,7 +50,7 @@ def test_the_crowd_quotes_the_statement(voices):
     grams = {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
     quoting = []
     for p in posts:
-        for quoted in re.findall(r"« ([^»]+) »", p.text):
+        for quoted in re.findall(r"«\s*([^»]+?)\s*»", p.text):
             q = re.findall(r"\w+", quoted.lower())
             if {tuple(q[i : i + 4]) for i in range(len(q) - 3)} & grams:
                 quoting.append(p)
@@ -160,3 +160,36 @@ def test_every_platform_is_one_registered_frozen_description():
         PLATFORMS["microblog"].share = 0.0  # type: ignore[misc]
     assert PLATFORMS["forum"].root_forms == ("title", "post")
     assert PLATFORMS["news"].moves_to == "microblog"
+
+
+def test_a_silence_wave_is_written_by_those_whose_voice_complains():
+    """Trolls, supporters and staff do not write "still nothing from the brand": a silence
+    wave's posts come from customers, activists, the press; the troll still posts elsewhere."""
+    import yaml
+
+    from simulator.engine.loader import load_scenario_text
+
+    d = yaml.safe_load((DATA / "voices.yaml").read_text(encoding="utf-8"))
+    d["personas"].append(
+        {
+            "id": "troll",
+            "archetype": "troll",
+            "label": {"fr": "Troll", "en": "Troll"},
+            "weight": 6,
+            "followers": {"median": 80},
+            "stance": "negative",
+            "platforms": ["microblog", "brand_page"],
+        }
+    )
+    for lang, line in (("fr", "mdr le troll"), ("en", "lol the troll")):
+        d["grammar"][lang]["personas"]["troll"] = {
+            "microblog": {"post": [line], "reply": [line], "quote": [line]},
+            "brand_page": {"comment": [line], "reply": [line]},
+        }
+    scenario = load_scenario_text(yaml.safe_dump(d, allow_unicode=True), "trolls.yaml")
+    posts = list(iter_posts(scenario, 3, "fr"))
+    # the wave's own posts (replies under them are anyone's: a troll may answer a complaint)
+    wave = [p for p in posts if p.cause == "silence" and p.parent is None]
+    assert len(wave) >= 10
+    assert {p.author.persona for p in wave} <= {"angry", "customer", "journalist", "influencer"}
+    assert any(p.author.persona == "troll" and p.cause is None for p in posts)

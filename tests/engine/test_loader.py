@@ -278,3 +278,19 @@ def test_a_text_missing_in_a_declared_language_is_a_located_error():
     del data["injects"][0]["text"]["en"]
     errors = errors_of(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     assert len(errors) == 1 and 'injects[0].text: missing required key "en"' in errors[0], errors
+
+
+def test_a_voice_may_set_how_often_a_persona_opens_and_signs_off():
+    """docs/scenario-format.md lists `openers` and `endings` among a voice's figures: the
+    schema takes them, the loader carries them to the persona's voice, and bounds hold."""
+    text = MINIMAL.replace(
+        "    archetype: angry_customer\n",
+        "    archetype: angry_customer\n    voice: {openers: 0.1, endings: 0.9, emoji: 0}\n",
+        1,
+    )
+    assert text != MINIMAL
+    voice = load_scenario_text(text, "s.yaml").persona("angry").voice
+    assert (voice.openers, voice.endings, voice.emoji) == (0.1, 0.9, 0.0)
+    errors = errors_of(text.replace("endings: 0.9", "endings: 1.5"))
+    assert any("endings" in e for e in errors), errors
+    assert errors_of(text.replace("endings: 0.9", "endingz: 0.9"))
