@@ -99,6 +99,8 @@ def fits_opener(head: str, text: str, lang: str) -> bool:
         return False
     if repeats(f"{head} {text}"):  # "Pour info, ... Pour info le vrai Bleuet..."
         return False
+    if text.startswith("[") or (head.rstrip().endswith((":", "]")) and ":" in text[:40]):
+        return False  # « Précision : Sur notre fil : la vidéo : ... »
     head_words, text_words = _WORD.findall(low_head), _WORD.findall(low_text)
     if head_words and text_words and head_words[-1] == text_words[0]:
         return False  # "Bon. Bon, ..."

@@ -45,6 +45,9 @@ def voices():
         ("Bon.", "Bon, on attend.", "fr", False),
         ("Franchement,", "mon colis est bloqué.", "fr", True),
         ("Pour info,", "Pour info le vrai Bleuet ne demande jamais de code.", "fr", False),
+        ("Précision :", "Sur notre fil : la vidéo circule.", "fr", False),
+        ("Info :", "[MAJ] La marque répond.", "fr", False),
+        ("Précision :", "la vidéo circule depuis hier.", "fr", True),
     ],
 )
 def test_an_opener_fits_the_text_it_opens(head, text, lang, fits):
