@@ -120,6 +120,9 @@ def fits_ending(tail: str, text: str, lang: str, sentiment: str) -> bool:
         return False  # "Merci. Merci."
     if repeats(f"{text} {tail}"):
         return False
+    first = _WORD.findall(low_tail)[:1]
+    if first and len(first[0]) >= 4 and first[0] in _WORD.findall(low_text[-40:]):
+        return False  # "Thanks. Thanks in advance."
     if low_tail.startswith(ASKING_ENDINGS[lang]) and "?" not in text:
         return False
     return not (sentiment == "negative" and low_tail.startswith(WARM_ENDINGS[lang]))
@@ -145,7 +148,23 @@ def repeats(text: str) -> bool:
     return False
 
 
+# words that start a sentence and are never names: after a comma or a colon they lose their
+# capital even where a scenario's grammar never writes them in lowercase
+_FUNCTION_WORDS = (
+    "aucun aucune personne rien tout toute tous toutes même moi toi lui elle elles nous "
+    "vous ils on je tu il le la les un une des du de ce cet cette ces mon ma mes ton ta tes "
+    "son sa ses notre nos votre vos leur leurs et mais ou donc car ni si quand comme "
+    "pourquoi comment qui que quoi où pas plus jamais toujours encore déjà bien merci oui "
+    "non bon alors enfin ça cela ici là voilà franchement sérieusement honnêtement "
+    "the a an my your his her our their its this that these those no not nothing nobody "
+    "everyone anyone someone still just so and but or if when why how what who where same "
+    "thanks yes we you they he she it there here been got is are was were can could would "
+    "will do does did have has had me"
+)
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 _DOUBLED = re.compile(r"([?!])\s*[,.;:]+(?!\.)|([,;:])\s*([.?!])|(?<!\.)\.\.(?!\.)|…\.|\.…")
+_TWICE_OPEN = re.compile(r"«[ \u00a0\u202f]*«")
+_TWICE_CLOSE = re.compile(r"»[ \u00a0\u202f]*»")
 _SENTENCE = re.compile(r"([.!?] )([a-zà-ÿ])")
 _COMMA_CAP = re.compile(r"(, )([A-ZÀÂÉÈÊÎÔÛÇ][a-zà-ÿ'’]*)(?=[\s,.!?;:]|$)")
 _FR_BEFORE = re.compile(r"[ \u00a0\u202f]*([;!?»])")
@@ -169,23 +188,30 @@ def _cap(m: re.Match) -> str:
     return m.group(1) + m.group(2).upper()
 
 
+def _comma_word(m: re.Match, text: str, common: frozenset[str]) -> str:
+    """« , Le colis » -> « , le colis », but « , La Voix du Rhône » and « , Marion » stay."""
+    word = m.group(2)
+    low = word.lower()
+    if word == "I" or word.startswith("I'") or not (low in common or low in FUNCTION_WORDS):
+        return m.group(0)
+    after = text[m.end() : m.end() + 2].strip()
+    if after[:1].isupper():  # a name that starts with a common word (La Voix du Rhône)
+        return m.group(0)
+    return m.group(1) + low
+
+
 def tidy(text: str, lang: str, common: frozenset[str] = frozenset()) -> str:
     """Punctuation where slots meet, a capital after a comma only for a name, and French
     spacing. `common`: lowercase words of the language's grammar (a capitalised word after a
     comma that is one of them is a sentence's first word that lost its place)."""
     if not text:
         return text
+    if "««" in text.replace(" ", "") or "»»" in text.replace(" ", ""):  # a quoted slot, quoted
+        text = _TWICE_OPEN.sub("«", _TWICE_CLOSE.sub("»", text))
     if _DOUBLED.search(text):
         text = _SENTENCE.sub(_cap, _DOUBLED.sub(_undouble, text))
-    if common and ", " in text:
-        text = _COMMA_CAP.sub(
-            lambda m: (
-                m.group(1) + m.group(2).lower()
-                if m.group(2).lower() in common and m.group(2) != "I"
-                else m.group(0)
-            ),
-            text,
-        )
+    if ", " in text:
+        text = _COMMA_CAP.sub(lambda m: _comma_word(m, text, common), text)
     if lang == "fr":
         text = french_spacing(text)
     return text

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from .authors import Author
-from .framing import fits_ending, fits_opener, rating_for, repeats, tidy
+from .framing import FUNCTION_WORDS, fits_ending, fits_opener, rating_for, repeats, tidy
 from .grammar import Ctx, compile_alt, finish
 from .platforms import PLATFORMS
 from .rng import Rng
@@ -284,7 +284,15 @@ def joined(head: str, text: str, common: frozenset[str] = frozenset()) -> str:
         return f"{head} {text}"
     m = _WORD.match(text)
     word = m.group(0) if m else ""
-    lower = bool(word) and word[:1].isupper() and word.lower() in common and word != "I"
+    low = word.lower()
+    lower = (
+        bool(word)
+        and word[:1].isupper()
+        and word != "I"
+        and not word.startswith("I'")
+        and (low in common or low in FUNCTION_WORDS or low.split("'")[0] + "'" in _ELIDED)
+        and not text[len(word) + 1 : len(word) + 2].isupper()  # « La Voix du Rhône »
+    )
     if lower and word[1:2].isupper():  # an acronym (« HADP »)
         lower = False
     return f"{head} {text[:1].lower() + text[1:] if lower else text}"
@@ -308,6 +316,7 @@ def clause_quote(text: str, rng: Rng) -> str:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_ELIDED = frozenset(("j'", "l'", "d'", "c'", "qu'", "n'", "m'", "s'", "t'"))
 _LAST_TAG = re.compile(r"[#@][\w.]+$")
 # words a clause may be cut before: a new clause starts there
 _BOUNDARY = frozenset(

@@ -64,6 +64,13 @@ def test_an_opener_fits_the_text_it_opens(head, text, lang, fits):
         ("Thanks in advance.", "Calls are piling up.", "en", "neutral", False),
         ("Hang in there.", "Three weeks and nothing. Disgraceful.", "en", "negative", False),
         ("Lamentable.", "Trois semaines sans colis.", "fr", "negative", True),
+        (
+            "Thanks in advance.",
+            "Could you tell me whether drivers come? Thanks.",
+            "en",
+            "neutral",
+            False,
+        ),
     ],
 )
 def test_an_ending_fits_the_text_and_its_mood(tail, text, lang, sentiment, fits):
@@ -88,10 +95,17 @@ def test_generated_posts_never_greet_twice_nor_thank_in_advance_without_asking(v
         ("Bonjour, Le colis est parti.", "en", "Bonjour, le colis est parti."),
         ("Hello, My parcel is late, I think.", "en", "Hello, my parcel is late, I think."),
         ("Bonjour, Marion a raison.", "en", "Bonjour, Marion a raison."),
+        ("Bon, La Voix du Rhône a appelé.", "fr", "Bon, La Voix du Rhône a appelé."),
+        ("Alors, Aucune idée.", "en", "Alors, aucune idée."),
         ("Need a tissue?, the real scam is fees", "en", "Need a tissue? The real scam is fees"),
         ("Done!. Next", "en", "Done! Next"),
         ("So.. what now", "en", "So. What now"),
         ("Wait... what", "en", "Wait... what"),
+        (
+            "Hopla : « « c'est qu'un jouet » », la réponse",
+            "en",
+            "Hopla : « c'est qu'un jouet », la réponse",
+        ),
     ],
 )
 def test_punctuation_where_slots_meet(written, lang, read):
@@ -123,6 +137,8 @@ def test_an_opener_keeps_a_name_s_capital_and_lowers_a_common_word():
     assert joined("Franchement,", "Marion a raison.", COMMON) == "Franchement, Marion a raison."
     assert joined("Honestly,", "I give up.", COMMON) == "Honestly, I give up."
     assert joined("Bon.", "Le colis.", COMMON) == "Bon. Le colis."
+    assert joined("Je le dis :", "J'ouvre un sujet.") == "Je le dis : j'ouvre un sujet."
+    assert joined("Alors,", "La Voix du Rhône a appelé.") == "Alors, La Voix du Rhône a appelé."
 
 
 # -- the same words twice -----------------------------------------------------------------
