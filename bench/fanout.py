@@ -358,7 +358,7 @@ def stormdrill_point(args, sessions: int, teams: int, people: int, tmp: Path) ->
                 row[0]
                 for row in db.execute(
                     "select post_id from post where team_id = ? and seq between ? and ? "
-                    "order by seq, id",
+                    "and shown order by seq, id",  # every post is stored: the feed shows some
                     (p.team, p.first_seq, p.last_seq),
                 )
             ]
