@@ -39,7 +39,7 @@ from .feed import Selector
 from .models import DrillSession
 from .presence import online_count
 from .services import actions as acts
-from .services import history, lease, recording
+from .services import history, lease, messages, recording
 from .services import sessions as svc
 from .services.broadcast import PLAY, TRAINER, session_room, team_room, trainer_room
 from .wallclock import clock_of
@@ -266,23 +266,18 @@ class SessionRunner:
             progress.append((team_id, state.seq, until))
             if not shown and not counts and not posts:
                 continue
+            totals = dict(state.selector.totals)
             if not shown:  # only counters moved: no batch number, nothing to resync
-                outgoing.append(
-                    (
-                        "counts",
-                        team_id,
-                        {"team": team_id, "counts": counts, "totals": dict(state.selector.totals)},
-                    )
-                )
+                outgoing.append(("counts", team_id, messages.counted(team_id, counts, totals)))
                 continue
-            batch = {
-                "team": team_id,
-                "seq": state.seq,
-                "until": round(until, 3),
-                "posts": [data.get(p.id) or post_dict(p) for p in shown],
-                "counts": counts,
-                "totals": dict(state.selector.totals),
-            }
+            batch = messages.posts(
+                team_id,
+                state.seq,
+                [data.get(p.id) or post_dict(p) for p in shown],
+                until=round(until, 3),
+                counts=counts,
+                totals=totals,
+            )
             outgoing.append(("posts", team_id, batch))
             sent[team_id] = len(shown)
         for unanswered in {id(s.unanswered): s.unanswered for s in self.teams.values()}.values():

@@ -5,9 +5,10 @@ broadcaster and the REST API all send these dicts (see docs/protocol.md for each
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 
 from ..models import ActionRecord, Control, DrillSession, Participant, Team
 from ..presence import online_ids
@@ -65,13 +66,14 @@ def posts(team_id: int, seq: int, batch: list[dict[str, Any]], **extra: Any) -> 
     return {"team": team_id, "seq": seq, "posts": batch, **extra}
 
 
+def counted(team_id: int, counts: dict[str, Any], totals: dict[str, Any]) -> dict[str, Any]:
+    """`counts`: share and reply counters that moved, and the team's totals."""
+    return {"team": team_id, "counts": counts, "totals": totals}
+
+
 def counts(team_id: int, post_ids: Iterable[str]) -> dict[str, Any]:
-    """`counts`: the share and reply counters of these posts, and the team's totals."""
-    return {
-        "team": team_id,
-        "counts": history.counts(team_id, post_ids),
-        "totals": history.totals(team_id),
-    }
+    """`counts` as stored: the counters of these posts, and the team's totals."""
+    return counted(team_id, history.counts(team_id, post_ids), history.totals(team_id))
 
 
 def notice(control: Control) -> dict[str, Any]:
@@ -87,11 +89,6 @@ def notice(control: Control) -> dict[str, Any]:
 def moved(p: Participant) -> dict[str, Any]:
     """`moved` / `removed`: where the trainer put a participant."""
     return {"participant": p.id, "team": p.team_id, "role": p.role}
-
-
-def team_progress(team: Team) -> dict[str, Any]:
-    """How far the runner has sent a team's storm: its last batch, and up to when."""
-    return {"seq": team.seq, "emitted_until": team.emitted_until}
 
 
 RADAR_FRESH = 60.0  # simulated seconds: a radar the runner sent is shown if no older
@@ -130,4 +127,125 @@ def snapshot(p: Participant) -> dict[str, Any]:
         "totals": history.totals(team.id) if team else {},
         "radar": _radar(s, team) if team else None,
         "actions": [acts.view(a) for a in records],
+    }
+
+
+# -- what the REST API answers (docs/api.md) ---------------------------------------------
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def scenario_view(slug: str, scenario, source: str, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": slug,
+        "title": {"fr": scenario.title.fr, "en": scenario.title.en},
+        "severity": scenario.severity,
+        "duration_minutes": round(scenario.duration / 60, 2),
+        "languages": list(scenario.languages),
+        "injects": len(scenario.injects),
+        "platforms": list(scenario.platforms),
+        "source": source,
+    }
+    if detail:
+        out.update(
+            synopsis={"fr": scenario.synopsis.fr, "en": scenario.synopsis.en},
+            crisis_type=scenario.crisis_type,
+            phases=[
+                {"id": p.id, "start": p.start, "title": {"fr": p.title.fr, "en": p.title.en}}
+                for p in scenario.phases
+            ],
+            roles=[
+                {
+                    "id": r.id,
+                    "title": {"fr": r.title.fr, "en": r.title.en},
+                    "approval_by": r.approval_by,
+                }
+                for r in scenario.roles
+            ],
+            personas=[
+                {
+                    "id": p.id,
+                    "archetype": p.archetype,
+                    "label": {"fr": p.label.fr, "en": p.label.en},
+                }
+                for p in scenario.personas
+            ],
+            scripted_injects=[
+                {
+                    "id": i.id,
+                    "time": i.time,
+                    "platform": i.platform,
+                    "persona": i.persona,
+                    "optional": i.optional,
+                }
+                for i in scenario.injects
+            ],
+        )
+    return out
+
+
+def present(session: DrillSession) -> list[Participant]:
+    return [p for p in session.participants if not p.removed]
+
+
+def team_view(team: Team, participants: list[Participant]) -> dict[str, Any]:
+    return {
+        "id": team.id,
+        "name": team.name,
+        "volume": team.volume,
+        "aggression": team.aggression,
+        "participants": sum(p.team_id == team.id for p in participants),
+    }
+
+
+def session_view(session: DrillSession, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": session.id,
+        "name": session.name,
+        "scenario": session.scenario_slug,
+        "scenario_version": session.scenario_version,
+        "lang": session.lang,
+        "seed": session.seed,
+        "status": session.status,
+        "speed": session.speed,
+        "team_choice": session.team_choice,
+        "intensity": session.intensity,
+        "join_code": session.join_code,
+        "created_at": iso(session.created_at),
+        "started_at": iso(session.started_at),
+        "ended_at": iso(session.ended_at),
+    }
+    if detail:
+        participants = present(session)
+        out.update(
+            join_url=url_for("play.join", code=session.join_code, _method="GET", _external=True),
+            clock=clock(session),
+            teams=[team_view(t, participants) for t in session.teams],
+            participants=[participant(p) for p in participants],
+        )
+    return out
+
+
+def session_state(session: DrillSession, posts: dict[int, int]) -> dict[str, Any]:
+    """A session's state: its clock, and per team how far the runner has sent its storm (the
+    last batch, up to when) and how many posts it stored (`posts`: per team id)."""
+    participants = present(session)
+    return {
+        "session": session.id,
+        "status": session.status,
+        "clock": clock(session),
+        "participants": len(participants),
+        "teams": [
+            {
+                **team_view(t, participants),
+                "seq": t.seq,
+                "emitted_until": t.emitted_until,
+                "posts": posts.get(t.id, 0),
+            }
+            for t in session.teams
+        ],
     }

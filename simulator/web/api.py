@@ -14,7 +14,6 @@ import json
 import math
 import re
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import yaml
@@ -23,7 +22,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from ..engine.loader import MAX_BYTES, ScenarioError, load_scenario_bytes
 from ..extensions import db
-from ..models import DrillSession, Participant, Team
+from ..models import DrillSession
 from ..plaintext import refusal
 from ..services import accounts, controls, messages
 from ..services import scenarios as library
@@ -303,112 +302,12 @@ def _own_session(session_id: int) -> DrillSession:
     return svc.session_for(_trainer(), session_id)
 
 
-# -- views of the records ----------------------------------------------------------------
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-
-
-def scenario_view(slug: str, scenario, source: str, detail: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": slug,
-        "title": {"fr": scenario.title.fr, "en": scenario.title.en},
-        "severity": scenario.severity,
-        "duration_minutes": round(scenario.duration / 60, 2),
-        "languages": list(scenario.languages),
-        "injects": len(scenario.injects),
-        "platforms": list(scenario.platforms),
-        "source": source,
-    }
-    if detail:
-        out.update(
-            synopsis={"fr": scenario.synopsis.fr, "en": scenario.synopsis.en},
-            crisis_type=scenario.crisis_type,
-            phases=[
-                {"id": p.id, "start": p.start, "title": {"fr": p.title.fr, "en": p.title.en}}
-                for p in scenario.phases
-            ],
-            roles=[
-                {
-                    "id": r.id,
-                    "title": {"fr": r.title.fr, "en": r.title.en},
-                    "approval_by": r.approval_by,
-                }
-                for r in scenario.roles
-            ],
-            personas=[
-                {
-                    "id": p.id,
-                    "archetype": p.archetype,
-                    "label": {"fr": p.label.fr, "en": p.label.en},
-                }
-                for p in scenario.personas
-            ],
-            scripted_injects=[
-                {
-                    "id": i.id,
-                    "time": i.time,
-                    "platform": i.platform,
-                    "persona": i.persona,
-                    "optional": i.optional,
-                }
-                for i in scenario.injects
-            ],
-        )
-    return out
-
-
-def _active(session: DrillSession) -> list[Participant]:
-    return [p for p in session.participants if not p.removed]
-
-
-def team_view(team: Team, participants: list[Participant]) -> dict[str, Any]:
-    return {
-        "id": team.id,
-        "name": team.name,
-        "volume": team.volume,
-        "aggression": team.aggression,
-        "participants": sum(p.team_id == team.id for p in participants),
-    }
-
-
-def session_view(session: DrillSession, detail: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": session.id,
-        "name": session.name,
-        "scenario": session.scenario_slug,
-        "scenario_version": session.scenario_version,
-        "lang": session.lang,
-        "seed": session.seed,
-        "status": session.status,
-        "speed": session.speed,
-        "team_choice": session.team_choice,
-        "intensity": session.intensity,
-        "join_code": session.join_code,
-        "created_at": _iso(session.created_at),
-        "started_at": _iso(session.started_at),
-        "ended_at": _iso(session.ended_at),
-    }
-    if detail:
-        participants = _active(session)
-        out.update(
-            join_url=url_for("play.join", code=session.join_code, _method="GET", _external=True),
-            clock=svc.clock_payload(session),
-            teams=[team_view(t, participants) for t in session.teams],
-            participants=[messages.participant(p) for p in participants],
-        )
-    return out
-
-
 def _control_result(session: DrillSession, action: str, result: dict[str, Any]):
     return jsonify(
         action=action,
         control=result.get("control"),
         clock=svc.clock_payload(session),
-        session=session_view(session),
+        session=messages.session_view(session),
     )
 
 
@@ -426,7 +325,9 @@ def openapi():
 @bp.get("/scenarios")
 def list_scenarios():
     entries = library.library(_trainer())
-    return jsonify(scenarios=[scenario_view(e.slug, e.scenario, e.source) for e in entries])
+    return jsonify(
+        scenarios=[messages.scenario_view(e.slug, e.scenario, e.source) for e in entries]
+    )
 
 
 @bp.get("/scenarios/<string:scenario_id>")
@@ -434,7 +335,7 @@ def get_scenario(scenario_id: str):
     trainer = _trainer()
     scenario, _yaml = _scenario(trainer, scenario_id)
     source = "uploaded" if library.is_uploaded(trainer, scenario_id) else "shipped"
-    return jsonify(scenario_view(scenario_id, scenario, source, detail=True))
+    return jsonify(messages.scenario_view(scenario_id, scenario, source, detail=True))
 
 
 @bp.post("/scenarios/validate")
@@ -457,7 +358,7 @@ def upload_scenario():
             scenario = library.upload_scenario(_trainer(), raw, filename)
     except ScenarioError as exc:
         return _error(422, "invalid_scenario", "the scenario is not valid", errors=exc.errors)
-    response = jsonify(scenario_view(scenario.id, scenario, "uploaded"))
+    response = jsonify(messages.scenario_view(scenario.id, scenario, "uploaded"))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_scenario", scenario_id=scenario.id)
     return response
@@ -468,7 +369,7 @@ def upload_scenario():
 
 @bp.get("/sessions")
 def list_sessions():
-    return jsonify(sessions=[session_view(s) for s in svc.sessions_of(_trainer())])
+    return jsonify(sessions=[messages.session_view(s) for s in svc.sessions_of(_trainer())])
 
 
 def _new_session(trainer) -> svc.NewSession:
@@ -504,7 +405,7 @@ def create_session():
         session = svc.create_session(trainer, _new_session(trainer))
     except ScenarioError as exc:
         return _error(422, "invalid_scenario", "the scenario no longer loads", errors=exc.errors)
-    response = jsonify(session_view(session, detail=True))
+    response = jsonify(messages.session_view(session, detail=True))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_session", session_id=session.id)
     return response
@@ -512,25 +413,13 @@ def create_session():
 
 @bp.get(f"/sessions/<{ID}:session_id>")
 def get_session(session_id: int):
-    return jsonify(session_view(_own_session(session_id), detail=True))
+    return jsonify(messages.session_view(_own_session(session_id), detail=True))
 
 
 @bp.get(f"/sessions/<{ID}:session_id>/state")
 def session_state(session_id: int):
     session = _own_session(session_id)
-    participants = _active(session)
-    posts = svc.posts_per_team(session)
-    teams = [
-        {**team_view(t, participants), **messages.team_progress(t), "posts": posts.get(t.id, 0)}
-        for t in session.teams
-    ]
-    return jsonify(
-        session=session.id,
-        status=session.status,
-        clock=svc.clock_payload(session),
-        participants=len(participants),
-        teams=teams,
-    )
+    return jsonify(messages.session_state(session, svc.posts_per_team(session)))
 
 
 # -- controls ---------------------------------------------------------------------------------
@@ -559,14 +448,14 @@ def clock_control(session_id: int, action: str):
 @bp.get(f"/sessions/<{ID}:session_id>/teams")
 def list_teams(session_id: int):
     session = _own_session(session_id)
-    participants = _active(session)
-    return jsonify(teams=[team_view(t, participants) for t in session.teams])
+    participants = messages.present(session)
+    return jsonify(teams=[messages.team_view(t, participants) for t in session.teams])
 
 
 @bp.get(f"/sessions/<{ID}:session_id>/participants")
 def list_participants(session_id: int):
     session = _own_session(session_id)
-    return jsonify(participants=[messages.participant(p) for p in _active(session)])
+    return jsonify(participants=[messages.participant(p) for p in messages.present(session)])
 
 
 @bp.post(f"/sessions/<{ID}:session_id>/participants/<{ID}:participant_id>/move")
