@@ -18,7 +18,7 @@ from simulator.engine.loader import (
 )
 from simulator.engine.storm import window
 
-from .conftest import DATA
+from .conftest import DATA, SCENARIOS
 
 MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
 
@@ -294,3 +294,44 @@ def test_a_voice_may_set_how_often_a_persona_opens_and_signs_off():
     errors = errors_of(text.replace("endings: 0.9", "endings: 1.5"))
     assert any("endings" in e for e in errors), errors
     assert errors_of(text.replace("endings: 0.9", "endingz: 0.9"))
+
+
+def test_libyaml_and_pure_python_read_every_shipped_scenario_alike(monkeypatch):
+    """The fast path (libyaml) gives the same values at the same lines and columns as PyYAML's
+    pure loader, whose messages are reported when a document is malformed."""
+    from simulator.engine import loader as ld
+
+    assert ld._FastLoader is not None, "PyYAML was built without libyaml"
+    texts = [p.read_text() for p in sorted(SCENARIOS.glob("*.yaml"))]
+    texts.append((DATA / "minimal.yaml").read_text())
+    fast = [ld._parse(t, "x.yaml") for t in texts]
+    monkeypatch.setattr(ld, "_FastLoader", None)
+    pure = [ld._parse(t, "x.yaml") for t in texts]
+    for a, b in zip(fast, pure, strict=True):
+        assert (a.data, a.values, a.keys) == (b.data, b.values, b.keys)
+
+
+def test_the_compiled_schema_never_passes_what_jsonschema_refuses():
+    """A scenario the fast check lets through must be one jsonschema finds no error in: every
+    test document, valid or broken by one field, gets the same verdict from both."""
+    from simulator.engine import loader as ld
+
+    base = yaml.safe_load((DATA / "minimal.yaml").read_text())
+    broken = [
+        ("duration", "soon"),
+        ("severity", 9),
+        ("platforms", ["microblog", "fax"]),
+        ("languages", ["de"]),
+        ("title", {"fr": ""}),
+        ("unknown_key", 1),
+    ]
+    documents = [base] + [{**base, key: value} for key, value in broken]
+    documents += [yaml.safe_load(p.read_text()) for p in sorted(SCENARIOS.glob("*.yaml"))]
+    refused = 0
+    for doc in documents:
+        langs = ld._declared_languages(doc)
+        fast = list(ld._schema_errors(doc, langs))
+        slow = list(ld._validator(langs).iter_errors(doc))
+        assert [e.message for e in fast] == [e.message for e in slow]
+        refused += bool(slow)
+    assert refused >= len(broken)
