@@ -139,7 +139,10 @@ _LIGHT = frozenset(_LIGHT_WORDS.split())
 def repeats(text: str) -> bool:
     """Whether two words in a row, one of them a content word of four letters or more, come
     back in the same text ("my name AND my name", « mon numéro de portable, mon numéro »)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = list(map(str.lower, _WORD.findall(text)))
+    pairs = list(zip(words, words[1:], strict=False))
+    if len(set(pairs)) == len(pairs):  # most texts: no pair of words comes back at all
+        return False
     seen: set[tuple[str, str]] = set()
     for a, b in zip(words, words[1:], strict=False):
         if (a, b) in seen and any(len(w) >= 4 and w not in _LIGHT for w in (a, b)):
@@ -206,7 +209,9 @@ def tidy(text: str, lang: str, common: frozenset[str] = frozenset()) -> str:
     comma that is one of them is a sentence's first word that lost its place)."""
     if not text:
         return text
-    if "««" in text.replace(" ", "") or "»»" in text.replace(" ", ""):  # a quoted slot, quoted
+    if ("«" in text and "««" in text.replace(" ", "")) or (
+        "»" in text and "»»" in text.replace(" ", "")
+    ):  # a quoted slot, quoted
         text = _TWICE_OPEN.sub("«", _TWICE_CLOSE.sub("»", text))
     if _DOUBLED.search(text):
         text = _SENTENCE.sub(_cap, _DOUBLED.sub(_undouble, text))
