@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
+from ..labels import page_lang
 from ..services import participants
 from ..services import sessions as svc
 from ..services.actions import approver_of
@@ -100,8 +101,9 @@ def workspace():
         return redirect(url_for("play.join"))
     drill = participant.session
     scenario = svc.scenario_of(drill)
+    # Roles are the page's words (the participant's language), not the storm's.
     roles = [
-        {"id": r.id, "title": r.title(drill.lang), "approval_by": r.approval_by}
+        {"id": r.id, "title": r.title(page_lang()), "approval_by": r.approval_by}
         for r in scenario.roles
     ]
     playbook = [

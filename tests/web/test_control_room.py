@@ -65,6 +65,28 @@ def test_the_participant_list_names_roles_in_the_sessions_language(logged_in, dr
     }
 
 
+def test_an_english_participant_in_a_french_session_escalates_to_roles_in_english(
+    logged_in,  # noqa: F811
+    drill_in,
+):
+    _, code = drill_in("fr")
+    participant = logged_in.application.test_client()
+    participant.set_cookie("stormdrill_lang", "en")
+    token = csrf(participant, f"/join/{code}")
+    participant.post("/join", data={"csrf_token": token, "code": code, "name": "Ana"})
+    page = participant.get("/play").get_data(as_text=True)
+    escalation = re.search(r'<select[^>]*id="esc-role"[^>]*>(.*?)</select>', page, re.S)
+    assert re.findall(r">([^<]+)</option>", escalation.group(1)) == [
+        "Community manager",
+        "Communications director",
+    ]
+    assert "Directrice de la communication" not in page
+    assert [r["title"] for r in _data(page, "play-data")["roles"]] == [
+        "Community manager",
+        "Communications director",
+    ]
+
+
 def test_a_running_session_is_live_on_every_page(app, client, logged_in, drill_in):  # noqa: F811
     sid, code = drill_in("fr")
     with app.app_context():
