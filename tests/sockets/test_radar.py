@@ -99,3 +99,58 @@ def test_the_radar_raises_alerts_with_their_posts():
     assert figures["accounts"][0]["handle"] == "@press"
     assert "#fuitebleuet" in [r["term"] for r in figures["rising"]]
     assert figures["now"]["mentions"] == 40 + 2 + 1  # the storm, two at 0:09, the journalist
+
+
+def _tile_figures(radar):
+    """What the trainer's tile is to show of a team's radar."""
+    return {
+        "now": radar["now"],
+        "rising": [r["term"] for r in radar["rising"][:3]],
+        "alerts": [
+            (a["kind"], a.get("n"), a.get("post"), a.get("platform")) for a in radar["alerts"]
+        ],
+    }
+
+
+def _figures_of_tile(tile):
+    return {
+        "now": {k: v for k, v in tile.items() if k not in ("rising", "alerts")},
+        "rising": tile["rising"],
+        "alerts": [
+            (a["kind"], a.get("n"), a.get("post"), a.get("platform")) for a in tile["alerts"]
+        ],
+    }
+
+
+def test_the_trainers_tile_shows_each_teams_radar(app, drill, join, trainer_socket, runner):
+    _, _, red = join("Ana", 0)
+    _, _, blue = join("Bob", 1)
+    sid, teams = drill["id"], drill["teams"]
+    _control(trainer_socket, session=sid, action="start")
+    trainer_socket.emit("watch", {"session": sid}, namespace="/trainer", callback=True)
+    # Blue's storm twice as loud: the two radars differ, a tile showing the other team's fails
+    _control(trainer_socket, session=sid, action="difficulty", team=teams[1], volume=2.0)
+    for _ in range(12):
+        _tick(app, runner, sid, 20)
+    overview = [
+        e["args"][0] for e in trainer_socket.get_received("/trainer") if e["name"] == "overview"
+    ]
+    radars_sent = {
+        name: events(sock, name="radar")[-1]["args"][0]
+        for name, sock in (("red", red), ("blue", blue))
+    }
+    tiles = {t["id"]: t["radar"] for t in overview[-1]["teams"]}
+    assert _tile_figures(radars_sent["red"]) != _tile_figures(radars_sent["blue"])
+    assert radars_sent["red"]["now"]["posts"] and radars_sent["red"]["rising"]
+    for name, team in zip(("red", "blue"), teams, strict=True):
+        assert radars_sent[name]["team"] == team
+        assert _figures_of_tile(tiles[team]) == _tile_figures(radars_sent[name])
+    # a reload of the control room: the tile is the radar of the stored posts at that time
+    ack = trainer_socket.emit("watch", {"session": sid}, namespace="/trainer", callback=True)
+    with app.app_context():
+        session = db.session.get(DrillSession, sid)
+        scenario = svc.scenario_of(session)
+        for team in session.teams:
+            tile = next(t["radar"] for t in ack["overview"]["teams"] if t["id"] == team.id)
+            stored = history.radar(team.id, team.emitted_until, scenario)
+            assert _figures_of_tile(tile) == _tile_figures(stored)
