@@ -38,7 +38,9 @@ from simulator.extensions import db  # noqa: E402
 from simulator.models import ActionRecord, DrillSession, Trainer  # noqa: E402
 from simulator.runner import Runner, Unanswered  # noqa: E402
 from simulator.services import aar  # noqa: E402
+from simulator.services import clock as session_clock  # noqa: E402
 from simulator.services import debrief as debriefs  # noqa: E402
+from simulator.services import participants as session_people  # noqa: E402
 from simulator.services import sessions as svc  # noqa: E402
 from simulator.wallclock import set_clock  # noqa: E402
 
@@ -118,9 +120,11 @@ def play_drill(app, scenario, teams: int, seed: int, wall: Wall) -> tuple[int, d
         sid = session.id
         people = []
         for n, team in enumerate(session.teams):
-            participant, _ = svc.join(session.join_code, f"P{n}", team.id, "comms_director")
+            participant, _ = session_people.join(
+                session.join_code, f"P{n}", team.id, "comms_director"
+            )
             people.append((participant.id, team.id, team_actions(scenario, n)))
-        svc.start(session)
+        session_clock.start(session)
     runner = Runner(app)
     start = time.perf_counter()
     with app.app_context():

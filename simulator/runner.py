@@ -39,6 +39,8 @@ from .feed import Selector
 from .models import DrillSession
 from .presence import online_count
 from .services import actions as acts
+from .services import clock as session_clock
+from .services import controls as session_controls
 from .services import history, lease, messages, recording
 from .services import sessions as svc
 from .services.broadcast import PLAY, TRAINER, session_room, team_room, trainer_room
@@ -126,8 +128,8 @@ class SessionRunner:
         Inputs the storms took are given again at the time and in the order they were taken
         (`applied_t`, `applied_n`); those still pending are taken now, numbered after them.
         """
-        controls = svc.storm_controls(session.id)
-        intensities = svc.intensity_controls(session.id)
+        controls = session_controls.storm_controls(session.id)
+        intensities = session_controls.intensity_controls(session.id)
         records = acts.storm_actions([t.id for t in session.teams])
         self.applied_n = max((i.applied_n or 0 for i in (*controls, *records)), default=0)
         until = {t.id: t.emitted_until for t in session.teams}
@@ -153,11 +155,19 @@ class SessionRunner:
             for c in controls:
                 if c.team_id in (None, team.id):
                     at, n = when.get(("c", c.id), (c.applied_t, c.applied_n))
-                    inputs.append((at, *svc.input_place(n, 0, c.id), svc.control_action(c, at)))
+                    inputs.append(
+                        (
+                            at,
+                            *session_controls.input_place(n, 0, c.id),
+                            session_controls.control_action(c, at),
+                        )
+                    )
             for r in records:
                 if r.team_id == team.id:
                     at, n = when.get(("a", r.id), (r.applied_t, r.applied_n))
-                    inputs.append((at, *svc.input_place(n, 1, r.id), acts.engine_action(r, at)))
+                    inputs.append(
+                        (at, *session_controls.input_place(n, 1, r.id), acts.engine_action(r, at))
+                    )
             inputs.sort(key=lambda item: item[:4])
             storm = Storm(self.scenario, session.seed, session.lang, [i[-1] for i in inputs])
             state = TeamState(storm, selector=Selector(session.intensity), seq=team.seq)
@@ -187,7 +197,7 @@ class SessionRunner:
                 if r.team_id == team.id:
                     self._note_action(state, r)
             self.teams[team.id] = state
-        svc.mark_applied(taken_controls)
+        session_controls.mark_applied(taken_controls)
         acts.mark_applied(taken_actions)
 
     def _note_action(self, state: TeamState, record) -> None:
@@ -299,7 +309,7 @@ class SessionRunner:
         for event, team_id, payload in outgoing:
             self.emit(event, payload, to=team_room(team_id), namespace=PLAY)
         if ending:
-            ended = svc.end(db.session.get(DrillSession, self.session_id))
+            ended = session_clock.end(db.session.get(DrillSession, self.session_id))
             self.status = ended.status
             payload = svc.clock_payload(ended, now)
             self.emit("ended", payload, to=session_room(self.session_id), namespace=PLAY)
@@ -412,7 +422,7 @@ class SessionRunner:
                 unanswered = unanswered.fork()
                 for team_id in reached:
                     self.teams[team_id].unanswered = unanswered
-            unanswered.storm.add_action(svc.control_action(control, at))
+            unanswered.storm.add_action(session_controls.control_action(control, at))
             unanswered.controls = (*unanswered.controls, control.id)
 
     def _take_controls(self, session_id: int) -> None:
@@ -420,24 +430,24 @@ class SessionRunner:
         first, each in id order; each gets its time and its place in that order recorded."""
         now = max((state.storm.now for state in self.teams.values()), default=0.0)
         applied = []
-        for control in svc.storm_controls(session_id, pending=True):
+        for control in session_controls.storm_controls(session_id, pending=True):
             targets = {t for t in self.teams if control.team_id in (None, t)}
             if not targets:
                 continue
             at = _at(control.sim_t, now)
             for team_id in targets:
-                self.teams[team_id].storm.add_action(svc.control_action(control, at))
+                self.teams[team_id].storm.add_action(session_controls.control_action(control, at))
             self._control_unanswered(control, at, targets)
             self.applied_n += 1
             applied.append((control, at, self.applied_n))
-        for control in svc.intensity_controls(session_id, pending=True):
+        for control in session_controls.intensity_controls(session_id, pending=True):
             for team_id, state in self.teams.items():
                 if control.team_id in (None, team_id):
                     state.selector.set_intensity(control.payload.get("intensity"), now)
             self.applied_n += 1
             applied.append((control, now, self.applied_n))
         if applied:
-            svc.mark_applied(applied, commit=False)  # with the tick's posts
+            session_controls.mark_applied(applied, commit=False)  # with the tick's posts
         taken = []
         for record in acts.storm_actions(list(self.teams), pending=True):
             state = self.teams[record.team_id]
@@ -517,7 +527,9 @@ class Runner:
         runner = self.sessions.get(session_id)
         takeover = runner is None and previous not in (None, self.owner)
         if takeover and session.status == "running":
-            svc.recover_clock(session, min((t.emitted_until for t in session.teams), default=0.0))
+            session_clock.recover_clock(
+                session, min((t.emitted_until for t in session.teams), default=0.0)
+            )
         if runner is None:
             runner = SessionRunner(session, self.owner, self.emit)
             runner.sent_radars = self.app.extensions.setdefault(SENT_RADARS, {})

@@ -9,7 +9,6 @@ clock as the trainer steers it (clock.py), the controls (controls.py), the runne
 from __future__ import annotations
 
 import hashlib
-import importlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -281,34 +280,3 @@ def snapshot_posts(team_id: int, per_platform: int = SNAPSHOT_PER_PLATFORM) -> l
         out.extend((r[1], r[0], r[2]) for r in rows)
     out.sort(key=lambda item: (item[0], item[1]))
     return [data for _, _, data in out]
-
-
-# Names that moved to the job's own module, still reachable here (`sessions.start`) for the
-# runner and the tests that use them; new code imports the job's module.
-_MOVED = {
-    **dict.fromkeys(
-        ("join", "participant_for_token", "choose", "move_participant", "remove_participant"),
-        "participants",
-    ),
-    **dict.fromkeys(("start", "pause", "set_speed", "jump", "recover_clock", "end"), "clock"),
-    **dict.fromkeys(
-        (
-            "send_inject",
-            "send_notice",
-            "set_difficulty",
-            "set_intensity",
-            "intensity_controls",
-            "storm_controls",
-            "input_place",
-            "control_action",
-            "mark_applied",
-        ),
-        "controls",
-    ),
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{_MOVED[name]}", __package__), name)

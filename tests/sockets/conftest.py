@@ -7,6 +7,7 @@ import pytest
 from simulator.extensions import db, socketio
 from simulator.models import Trainer
 from simulator.runner import get_runner
+from simulator.services import participants as session_people
 from simulator.services import sessions as svc
 from simulator.wallclock import clock_of, set_clock
 
@@ -79,7 +80,7 @@ def join(app, drill):
 
     def make(name: str, team: int | None = 0, role: str | None = "community_manager"):
         with app.app_context():
-            p, token = svc.join(
+            p, token = session_people.join(
                 drill["code"], name, drill["teams"][team] if team is not None else None, role
             )
             pid = p.id

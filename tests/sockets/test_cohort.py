@@ -11,7 +11,9 @@ from simulator.extensions import db
 from simulator.models import DrillSession, Participant, TeamScore, Trainer
 from simulator.services import aar, cohort
 from simulator.services import actions as acts
+from simulator.services import clock as session_clock
 from simulator.services import debrief as debriefs
+from simulator.services import participants as session_people
 from simulator.services import sessions as svc
 from simulator.throttle import init_app as fresh_throttles
 from simulator.wallclock import clock_of
@@ -52,10 +54,10 @@ def play(app, runner, trainer_id, teams, *, slug="minimal", yaml=YAML, lang="fr"
         sid, code = session.id, session.join_code
         people = {}
         for i, team in enumerate(session.teams):
-            cm, _ = svc.join(code, f"Ana{i}", team.id, "community_manager")
-            director, _ = svc.join(code, f"Cléo{i}", team.id, "comms_director")
+            cm, _ = session_people.join(code, f"Ana{i}", team.id, "community_manager")
+            director, _ = session_people.join(code, f"Cléo{i}", team.id, "comms_director")
             people[team.name] = {"cm": cm.id, "dir": director.id}
-        svc.start(session)
+        session_clock.start(session)
     step(app, runner, sid, 40)  # the first complaint is out
     with app.app_context():
         for team, plan in teams.items():
@@ -65,7 +67,7 @@ def play(app, runner, trainer_id, teams, *, slug="minimal", yaml=YAML, lang="fr"
                 acts.act(participant, {"key": f"k{n}", **data})
     step(app, runner, sid, 60)
     with app.app_context():
-        svc.end(db.session.get(DrillSession, sid))
+        session_clock.end(db.session.get(DrillSession, sid))
     return sid
 
 

@@ -2,6 +2,7 @@
 
 from simulator.extensions import db, socketio
 from simulator.models import DrillSession, PostRecord
+from simulator.services import controls as session_controls
 from simulator.services import sessions as svc
 
 from .conftest import _tick, events, stranger
@@ -236,8 +237,8 @@ def test_the_runner_resumes_where_it_stood_after_a_restart(
             .all()
         )
         storm_actions = [
-            svc.control_action(c, c.applied_t)
-            for c in svc.storm_controls(sid)
+            session_controls.control_action(c, c.applied_t)
+            for c in session_controls.storm_controls(sid)
             if c.team_id in (None, drill["teams"][0])
         ]
         expected = Storm(svc.scenario_of(session), session.seed, "fr", storm_actions).advance(1800)

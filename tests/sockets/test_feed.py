@@ -7,6 +7,7 @@ from sqlalchemy import text
 from simulator.extensions import db, socketio
 from simulator.models import DrillSession, PostRecord
 from simulator.runner import Runner
+from simulator.services import controls as session_controls
 from simulator.services import history
 from simulator.services import sessions as svc
 
@@ -212,7 +213,7 @@ def test_the_choice_survives_a_restart_and_an_intensity_change(
         session = db.session.get(DrillSession, sid)
         storm = Storm(svc.scenario_of(session), session.seed, "fr", [])
         selector = Selector(session.intensity)
-        control = svc.intensity_controls(sid)[0]
+        control = session_controls.intensity_controls(sid)[0]
         selector.set_intensity("overwhelming", control.applied_t)
         shown = selector.feed(storm.advance(1200), 1200)
         assert {p.id for p in shown} == before

@@ -108,8 +108,8 @@ def test_inputs_are_given_again_in_the_order_the_runner_applied_them():
     """By the time the runner took each input, then its place (`applied_n`), never by id:
     PostgreSQL can commit a later id first, and the runner took the inputs as they came."""
     from simulator.models import Control
+    from simulator.services import controls as session_controls
     from simulator.services import debrief as debriefs
-    from simulator.services import sessions as svc
 
     def reply(id_, n, at):
         record = ActionRecord(id=id_, type="reply", target="x", text="t", sim_t=at - 1)
@@ -120,7 +120,12 @@ def test_inputs_are_given_again_in_the_order_the_runner_applied_them():
     curveball = Control(id=3, kind="inject", payload={"inject": "i"}, sim_t=58.0)
     curveball.applied_t, curveball.applied_n = 60.0, 6
     inputs = [debriefs.action_input(r) for r in later_id_first]
-    inputs.append(((60.0, *svc.input_place(6, 0, 3)), svc.control_action(curveball, 60.0)))
+    inputs.append(
+        (
+            (60.0, *session_controls.input_place(6, 0, 3)),
+            session_controls.control_action(curveball, 60.0),
+        )
+    )
     assert [a.id for a in debriefs.in_order(inputs)] == ["p9", "p8", "p7", "c3"]
     before_order = [reply(10, None, 60.0), reply(2, None, 60.0)]  # taken before applied_n
     assert [a.id for a in debriefs.in_order(map(debriefs.action_input, before_order))] == [

@@ -9,6 +9,9 @@ from simulator.engine.storm import Storm
 from simulator.extensions import db
 from simulator.models import PostRecord, Trainer
 from simulator.runner import Runner
+from simulator.services import clock as session_clock
+from simulator.services import controls as session_controls
+from simulator.services import participants as session_people
 from simulator.services import sessions as svc
 from simulator.wallclock import set_clock
 
@@ -40,16 +43,18 @@ def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app):
         session = svc.create_session(
             trainer, svc.NewSession("minimal", MINIMAL.read_text(), "fr", 10.0, 3, ["A", "B"])
         )
-        participant, _ = svc.join(session.join_code, "Ana", session.teams[0].id)
+        participant, _ = session_people.join(session.join_code, "Ana", session.teams[0].id)
         assert participant.team_id == session.teams[0].id
-        svc.start(session)
+        session_clock.start(session)
         sid, team_id = session.id, session.teams[0].id
         first = Runner(pg_app)
         r = first.claim(sid)
         for _ in range(3):
             wall.t += 20
             r.tick(wall.t)
-        svc.send_inject(db.session.get(type(session), sid), team_id, inject="curveball")
+        session_controls.send_inject(
+            db.session.get(type(session), sid), team_id, inject="curveball"
+        )
         for _ in range(3):
             wall.t += 20
             r.tick(wall.t)
@@ -65,8 +70,8 @@ def test_a_drill_on_postgres_rebuilds_identically_after_a_restart(pg_app):
         ]
         session = db.session.get(type(session), sid)
         actions = [
-            svc.control_action(c, c.applied_t)
-            for c in svc.storm_controls(sid)
+            session_controls.control_action(c, c.applied_t)
+            for c in session_controls.storm_controls(sid)
             if c.team_id in (None, team_id)
         ]
         until = db.session.get(type(session.teams[0]), team_id).emitted_until

@@ -15,6 +15,9 @@ from simulator.extensions import db
 from simulator.models import ActionRecord, DrillSession, Participant, PostRecord, Trainer
 from simulator.runner import Runner
 from simulator.services import actions as acts
+from simulator.services import clock as session_clock
+from simulator.services import controls as session_controls
+from simulator.services import participants as session_people
 from simulator.services import sessions as svc
 from simulator.wallclock import set_clock
 
@@ -51,7 +54,7 @@ def _session(app, teams=("A",), speed=10.0, start=True):
             trainer, svc.NewSession("minimal", MINIMAL.read_text(), "fr", speed, 3, list(teams))
         )
         if start:
-            svc.start(session)
+            session_clock.start(session)
         return session.id, [t.id for t in session.teams]
 
 
@@ -90,7 +93,7 @@ def test_twenty_participants_of_one_team_acting_at_once_get_unique_numbers(any_a
     sid, (team,) = _session(any_app)
     with any_app.app_context():
         session = db.session.get(DrillSession, sid)
-        people = [svc.join(session.join_code, f"P{i}", team)[0].id for i in range(20)]
+        people = [session_people.join(session.join_code, f"P{i}", team)[0].id for i in range(20)]
     results = _all_at_once(
         any_app,
         [_act(p, {"key": "k", "type": "memo", "text": f"Point {i}"}) for i, p in enumerate(people)],
@@ -107,7 +110,7 @@ def test_the_same_key_sent_twice_at_once_is_stored_once(any_app):
     sid, (team,) = _session(any_app)
     with any_app.app_context():
         session = db.session.get(DrillSession, sid)
-        ana = svc.join(session.join_code, "Ana", team)[0].id
+        ana = session_people.join(session.join_code, "Ana", team)[0].id
     same = {"key": "once", "type": "memo", "text": "Point à 10 h"}
     results = _all_at_once(any_app, [_act(ana, same) for _ in range(4)])
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -141,8 +144,8 @@ def _storm_posts(session, team_id, until):
     """The team's storm rebuilt from the record alone: inputs at the time and in the order
     the runner took them."""
     inputs = [
-        (c.applied_t, c.applied_n, svc.control_action(c, c.applied_t))
-        for c in svc.storm_controls(session.id)
+        (c.applied_t, c.applied_n, session_controls.control_action(c, c.applied_t))
+        for c in session_controls.storm_controls(session.id)
         if c.team_id in (None, team_id)
     ] + [
         (r.applied_t, r.applied_n, acts.engine_action(r, r.applied_t))

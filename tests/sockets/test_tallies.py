@@ -8,6 +8,7 @@ from simulator.engine.storm import Storm
 from simulator.engine.tally import Tally
 from simulator.extensions import db
 from simulator.models import DrillSession, PostRecord, Team
+from simulator.services import controls as session_controls
 from simulator.services import debrief as debriefs
 from simulator.services import sessions as svc
 from simulator.services.views import plain
@@ -21,8 +22,8 @@ def expected(session, team):
     rows = db.session.query(PostRecord).filter_by(team_id=team.id).order_by(PostRecord.id)
     played = Tally.of((post_from_dict(r.data) for r in rows), until=team.emitted_until)
     controls = [
-        svc.control_action(c, c.applied_t)
-        for c in svc.storm_controls(session.id)
+        session_controls.control_action(c, c.applied_t)
+        for c in session_controls.storm_controls(session.id)
         if c.team_id in (None, team.id)
     ]
     alone = Storm(svc.scenario_of(session), session.seed, session.lang, controls)

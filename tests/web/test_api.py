@@ -15,7 +15,8 @@ from simulator.engine.loader import MAX_BYTES
 from simulator.extensions import db
 from simulator.models import Participant, Trainer
 from simulator.services import accounts
-from simulator.services import sessions as svc
+from simulator.services import controls as session_controls
+from simulator.services import participants as session_people
 from simulator.wallclock import set_clock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -256,7 +257,7 @@ def test_controls_reach_the_teams(app, client, alice, drill):
     assert [(t["volume"], t["aggression"]) for t in state["teams"]] == [(1.5, 0.5), (1.0, 0.0)]
     assert all(t["posts"] == 0 and t["seq"] == 0 for t in state["teams"])
     with app.app_context():
-        kinds = [c.kind for c in svc.storm_controls(sid)]
+        kinds = [c.kind for c in session_controls.storm_controls(sid)]
     assert kinds == ["inject", "inject", "difficulty"]
     assert_error(control(client, alice, sid, action="inject", inject="nope"), 400, "bad_inject")
     assert_error(control(client, alice, sid, action="notice", team=999, text="x"), 400, "bad_team")
@@ -315,7 +316,7 @@ def test_participants_are_listed_moved_and_removed(app, client, alice, drill):
     sid = drill["id"]
     red, blue = (t["id"] for t in drill["teams"])
     with app.app_context():
-        zoe, _token = svc.join(drill["join_code"], "Zoé", red, "community_manager")
+        zoe, _token = session_people.join(drill["join_code"], "Zoé", red, "community_manager")
         pid = zoe.id
     listed = client.get(f"{API}/sessions/{sid}/participants", headers=alice).json["participants"]
     assert listed == [

@@ -26,6 +26,7 @@ from simulator.config import TestingConfig as AppConfig
 from simulator.extensions import db
 from simulator.models import DrillSession, Trainer
 from simulator.services import accounts
+from simulator.services import participants as session_people
 from simulator.services import sessions as svc
 
 MINIMAL = Path(__file__).resolve().parents[1] / "engine" / "data" / "minimal.yaml"
@@ -79,7 +80,7 @@ class Drills:
     def participant(self) -> int:
         session = self.session()
         if self.participant_id not in {p.id for p in session.participants if not p.removed}:
-            participant, _token = svc.join(session.join_code, "Zoé", session.teams[0].id)
+            participant, _token = session_people.join(session.join_code, "Zoé", session.teams[0].id)
             self.participant_id = participant.id
         return self.participant_id
 

@@ -6,6 +6,8 @@ import pytest
 
 from simulator.extensions import db
 from simulator.models import DrillSession, Participant, Trainer
+from simulator.services import clock as session_clock
+from simulator.services import participants as session_people
 from simulator.services import sessions as svc
 from simulator.throttle import LIMITS
 
@@ -171,7 +173,7 @@ def test_a_program_joins_with_json_and_gets_its_token(app, client, drill):
     joined = response.json
     with app.app_context():
         p = db.session.query(Participant).one()
-        assert svc.participant_for_token(joined["token"]) == p
+        assert session_people.participant_for_token(joined["token"]) == p
         assert joined["participant"] == {"id": p.id, "name": "Bot"}
         assert joined["teams"] == [{"id": t.id, "name": t.name} for t in p.session.teams]
     assert joined["roles"] == [
@@ -209,13 +211,13 @@ def test_a_name_with_a_control_character_is_refused_clearly(app, client, drill, 
     with app.app_context():
         assert db.session.query(Participant).count() == 0
     with app.app_context(), pytest.raises(svc.SessionError) as error:
-        svc.join(drill[1], name)
+        session_people.join(drill[1], name)
     assert error.value.code == "bad_name"
 
 
 def test_an_ended_session_cannot_be_joined(app, client, drill):
     with app.app_context():
-        svc.end(db.session.get(DrillSession, drill[0]))
+        session_clock.end(db.session.get(DrillSession, drill[0]))
     token = csrf(client, "/join")
     response = client.post("/join", data={"csrf_token": token, "code": drill[1], "name": "Eve"})
     assert response.status_code == 410
