@@ -342,6 +342,18 @@ def measure(job: tuple[str, str, int]) -> dict:
     }
 
 
+def print_row(r: dict) -> None:
+    s, n = r["silence"]
+    silence = f"{100.0 * s / n:.0f}% ({s}/{n})" if n else f"- ({s}/0)"
+    bait = ", ".join(f"{i} {f} vs {no}" for i, f, no in r["bait"]) or "-"
+    print(
+        f"{r['scenario']:<15} {r['lang']:<4} {r['posts']:>7,} {r['distinct']:>7.1f}% "
+        f"{r['top']:>5} {r['multi']:>5.1f}% {r['news_mb']:>7.1f}% {r['early']:>6} "
+        f"{silence:>12} {r['quotes']:>6}  {bait}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", help="a shipped scenario id, or a path to a YAML file")
@@ -364,11 +376,6 @@ def main() -> None:
             sys.exit(f"no shipped scenario {args.scenario!r}")
     langs = [args.lang] if args.lang else ["fr", "en"]
     jobs = [(str(p), lang, args.seed) for p in paths for lang in langs]
-    if args.jobs > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            results = list(pool.map(measure, jobs))
-    else:
-        results = [measure(j) for j in jobs]
     print(f"seed {args.seed}; generated posts only (no injects, brand posts or shares)")
     print(
         f"{'scenario':<15} {'lang':<4} {'posts':>7} {'distinct':>8} {'top':>5} {'multi':>6} "
@@ -376,17 +383,22 @@ def main() -> None:
     )
     print(
         f"{'target':<15} {'':<4} {'':>7} {'>=80%':>8} {'<=10':>5} {'<=10%':>6} "
-        f"{'<=2%':>8} {'~0':>6} {'<=20%':>12} {'>=10':>6}  reply > none"
+        f"{'<=2%':>8} {'~0':>6} {'<=20%':>12} {'>=10':>6}  reply > none",
+        flush=True,
     )
-    for r in results:
-        s, n = r["silence"]
-        silence = f"{100.0 * s / n:.0f}% ({s}/{n})" if n else f"- ({s}/0)"
-        bait = ", ".join(f"{i} {f} vs {no}" for i, f, no in r["bait"]) or "-"
-        print(
-            f"{r['scenario']:<15} {r['lang']:<4} {r['posts']:>7,} {r['distinct']:>7.1f}% "
-            f"{r['top']:>5} {r['multi']:>5.1f}% {r['news_mb']:>7.1f}% {r['early']:>6} "
-            f"{silence:>12} {r['quotes']:>6}  {bait}"
-        )
+    # rows as they come (smaller storms first), so that a long run shows its progress
+    jobs.sort(key=lambda j: Path(j[0]).stat().st_size)
+    if args.jobs > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(args.jobs) as pool:
+            results = []
+            for r in pool.map(measure, jobs):
+                results.append(r)
+                print_row(r)
+    else:
+        results = []
+        for j in jobs:
+            results.append(measure(j))
+            print_row(results[-1])
     print()
     for r in results:
         print(f"{r['scenario']} {r['lang']}: most repeated ({r['top']}x): {r['top_text'][:110]!r}")

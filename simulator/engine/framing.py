@@ -99,7 +99,7 @@ def fits_opener(head: str, text: str, lang: str) -> bool:
         return False
     if repeats(f"{head} {text}"):  # "Pour info, ... Pour info le vrai Bleuet..."
         return False
-    if text.startswith("[") or (head.rstrip().endswith((":", "]")) and ":" in text[:40]):
+    if text.startswith("[") or (head.rstrip().endswith((":", "]")) and ":" in text[:60]):
         return False  # « Précision : Sur notre fil : la vidéo : ... »
     head_words, text_words = _WORD.findall(low_head), _WORD.findall(low_text)
     if head_words and text_words and head_words[-1] == text_words[0]:
@@ -123,6 +123,9 @@ def fits_ending(tail: str, text: str, lang: str, sentiment: str) -> bool:
     first = _WORD.findall(low_tail)[:1]
     if first and len(first[0]) >= 4 and first[0] in _WORD.findall(low_text[-40:]):
         return False  # "Thanks. Thanks in advance."
+    stems = {w[:6] for w in _WORD.findall(low_text) if len(w) >= 7}
+    if any(w[:6] in stems for w in _WORD.findall(low_tail) if len(w) >= 7):
+        return False  # « Nous avons sollicité la banque. Sollicitée, la marque... »
     if low_tail.startswith(ASKING_ENDINGS[lang]) and "?" not in text:
         return False
     return not (sentiment == "negative" and low_tail.startswith(WARM_ENDINGS[lang]))
@@ -137,9 +140,12 @@ _LIGHT = frozenset(_LIGHT_WORDS.split())
 
 
 def repeats(text: str) -> bool:
-    """Whether two words in a row, one of them a content word of four letters or more, come
-    back in the same text ("my name AND my name", « mon numéro de portable, mon numéro »)."""
+    """Whether two words in a row, one of them a content word of four letters or more, or one
+    long word, come back in the same text ("my name AND my name", « rassurant ... rassurant »)."""
     words = list(map(str.lower, _WORD.findall(text)))
+    long = [w for w in words if len(w) >= 9]
+    if len(set(long)) < len(long):  # "wondering whether this text is a scam. Wondering."
+        return True
     pairs = list(zip(words, words[1:], strict=False))
     if len(set(pairs)) == len(pairs):  # most texts: no pair of words comes back at all
         return False
@@ -166,6 +172,7 @@ _FUNCTION_WORDS = (
 )
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 _DOUBLED = re.compile(r"([?!])\s*[,.;:]+(?!\.)|([,;:])\s*([.?!])|(?<!\.)\.\.(?!\.)|…\.|\.…")
+_TWICE_WORD = re.compile(r"\b(the|a|an|le|la|les|de|des|du|un|une) \1\b", re.IGNORECASE)
 _TWICE_OPEN = re.compile(r"«[ \u00a0\u202f]*«")
 _TWICE_CLOSE = re.compile(r"»[ \u00a0\u202f]*»")
 _SENTENCE = re.compile(r"([.!?] )([a-zà-ÿ])")
@@ -213,6 +220,8 @@ def tidy(text: str, lang: str, common: frozenset[str] = frozenset()) -> str:
         "»" in text and "»»" in text.replace(" ", "")
     ):  # a quoted slot, quoted
         text = _TWICE_OPEN.sub("«", _TWICE_CLOSE.sub("»", text))
+    if _TWICE_WORD.search(text):  # "on the the authority's website": a slot's article, twice
+        text = _TWICE_WORD.sub(r"\1", text)
     if _DOUBLED.search(text):
         text = _SENTENCE.sub(_cap, _DOUBLED.sub(_undouble, text))
     if ", " in text:

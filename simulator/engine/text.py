@@ -155,7 +155,7 @@ class Writing:
             for _ in range(2):  # one that does not fit: another draw
                 head = (self.words.expand(ctx, "opener") or "").strip()
                 if head and fits_opener(head, text, lang):
-                    text = joined(head[:1].upper() + head[1:], text, common)
+                    text = joined(head[:1].upper() + head[1:], text, common, self.proper_names)
                     break
         if rng.random() < voice.endings:
             for _ in range(2):
@@ -195,6 +195,31 @@ class Writing:
                     found.update(w for w in _WORD.findall(value) if w.islower())
             words = self.__dict__["_common"] = frozenset(found)
         return words
+
+    @property
+    def proper_names(self) -> frozenset[str]:
+        """Capitalised words that are names here: the brand's, the facts', the fixed authors',
+        the storm's first names and cities, and any word the grammars capitalise in the
+        middle of a sentence (« un colis Vinted », « le pull de Noël »)."""
+        names = self.__dict__.get("_proper")
+        if names is None:
+            found: set[str] = set(_WORD.findall(self.scenario.brand.name))
+            for values in self._fact_values.values():
+                for value, _ in values:
+                    found.update(w for w in _WORD.findall(value) if w[:1].isupper())
+            for persona in self.scenario.personas:
+                for a in persona.authors:
+                    found.update(_WORD.findall(a.name))
+            found.update(self._first_names)
+            found.update(self._cities)
+            for rules in (self._lookup or {}).values():
+                for alts in rules.values():
+                    for alt in alts:
+                        for part in alt.parts:
+                            if part.__class__ is str:
+                                found.update(m.group(1) for m in _MID_CAPITAL.finditer(part))
+            names = self.__dict__["_proper"] = frozenset(found)
+        return names
 
     def compose_rule(
         self, rng: Rng, persona: str, platform: str, rule: str, sentiment: str, t: float
@@ -276,7 +301,9 @@ _FIRST = re.compile(r"[.?!](?=\s)|\s[—–]\s|\n")
 _FRAMED = frozenset({"post", "reply", "comment", "message", "answer", "review", "quote"})
 
 
-def joined(head: str, text: str, common: frozenset[str] = frozenset()) -> str:
+def joined(
+    head: str, text: str, common: frozenset[str] = frozenset(), proper: frozenset[str] | None = None
+) -> str:
     """An opener before a text: "Franchement, je..." but "Bon. Je..." and "Bon, Bleuet...":
     after a comma or a colon, the text's first word loses its capital only if it is a common
     word of the language (a name, a handle, "I" keep theirs)."""
@@ -290,7 +317,12 @@ def joined(head: str, text: str, common: frozenset[str] = frozenset()) -> str:
         and word[:1].isupper()
         and word != "I"
         and not word.startswith("I'")
-        and (low in common or low in FUNCTION_WORDS or low.split("'")[0] + "'" in _ELIDED)
+        and (
+            low in common
+            or low in FUNCTION_WORDS
+            or low.split("'")[0] + "'" in _ELIDED
+            or (proper is not None and word not in proper)  # not a name: a sentence's start
+        )
         and not text[len(word) + 1 : len(word) + 2].isupper()  # « La Voix du Rhône »
     )
     if lower and word[1:2].isupper():  # an acronym (« HADP »)
@@ -316,6 +348,7 @@ def clause_quote(text: str, rng: Rng) -> str:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_MID_CAPITAL = re.compile(r"(?<=[a-zà-ÿ,] )([A-ZÀ-Þ][^\W\d_]+)")
 _ELIDED = frozenset(("j'", "l'", "d'", "c'", "qu'", "n'", "m'", "s'", "t'"))
 _LAST_TAG = re.compile(r"[#@][\w.]+$")
 # words a clause may be cut before: a new clause starts there

@@ -62,6 +62,7 @@ def test_an_opener_fits_the_text_it_opens(head, text, lang, fits):
         ("Merci d'avance.", "Pic d'appels sur le dépôt, on attend.", "fr", "neutral", False),
         ("Merci d'avance.", "On répond quoi aux clients ?", "fr", "neutral", True),
         ("Thanks in advance.", "Calls are piling up.", "en", "neutral", False),
+        ("Sollicitée, rien.", "Nous avons sollicité la banque.", "fr", "neutral", False),
         ("Hang in there.", "Three weeks and nothing. Disgraceful.", "en", "negative", False),
         ("Lamentable.", "Trois semaines sans colis.", "fr", "negative", True),
         (
@@ -102,6 +103,11 @@ def test_generated_posts_never_greet_twice_nor_thank_in_advance_without_asking(v
         ("So.. what now", "en", "So. What now"),
         ("Wait... what", "en", "Wait... what"),
         (
+            "Filled in the form on the the authority website",
+            "en",
+            "Filled in the form on the authority website",
+        ),
+        (
             "Hopla : « « c'est qu'un jouet » », la réponse",
             "en",
             "Hopla : « c'est qu'un jouet », la réponse",
@@ -139,6 +145,10 @@ def test_an_opener_keeps_a_name_s_capital_and_lowers_a_common_word():
     assert joined("Bon.", "Le colis.", COMMON) == "Bon. Le colis."
     assert joined("Je le dis :", "J'ouvre un sujet.") == "Je le dis : j'ouvre un sujet."
     assert joined("Alors,", "La Voix du Rhône a appelé.") == "Alors, La Voix du Rhône a appelé."
+    names = frozenset({"Marion", "Bleuet"})
+    assert joined("Re,", "Huitième heure.", COMMON, names) == "Re, huitième heure."
+    assert joined("Bon,", "Bleuet se tait.", COMMON, names) == "Bon, Bleuet se tait."
+    assert joined("Info :", "HADP saisie.", COMMON, names) == "Info : HADP saisie."
 
 
 # -- the same words twice -----------------------------------------------------------------
@@ -149,6 +159,7 @@ def test_a_slot_value_said_twice_is_a_repeat():
     assert repeats("The text had my name AND my name.")
     assert not repeats("je suis en colère et je suis à bout")
     assert not repeats("My name, my date of birth, my address.")
+    assert repeats("Great app, but wondering whether this text is a scam. Wondering.")
 
 
 def test_generated_posts_do_not_say_the_same_thing_twice(voices):
