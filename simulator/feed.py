@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,11 @@ POOL_AGE = 60.0  # a post not chosen within this many simulated seconds is only 
 BURST = 2.0  # tokens a quiet column saves up
 VIRAL = 25  # shares that make a post viral: it is shown then, whatever else
 MIN_SCORE = 1.0  # below this a post is never worth a token (a nobody's "+1")
+# a new claim: a post bringing at least NEW_WORDS content words (5 letters or more, not a
+# stop word nor a hashtag) that none of its column's last RECENT shown posts used
+NEW_WORDS = 2
+RECENT = 20
+NEW_CLAIM = 1.0
 
 
 def is_plain_share(post: Any) -> bool:
@@ -71,6 +76,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def content_words(text: str) -> frozenset[str]:
+    """The words of a post that could carry a claim: the radar's terms, hashtags aside."""
+    from .radar import _terms  # here: radar imports fold from this module
+
+    return frozenset(w for w in _terms(text) if not w.startswith("#"))
+
+
 def intensity_rate(name: str) -> float:
     return INTENSITIES.get(name, INTENSITIES[DEFAULT_INTENSITY])
 
@@ -94,6 +106,10 @@ class Selector:
     _threads: set[str] = field(default_factory=set)
     _viral: set[str] = field(default_factory=set)
     _posts: dict[str, Any] = field(default_factory=dict)  # pooled posts, to surface if viral
+    _words: dict[str, frozenset[str]] = field(default_factory=dict)  # pooled posts' words
+    # per column: the words of its last RECENT shown posts, and how many of them use each
+    _recent: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
+    _recent_words: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
 
     def set_intensity(self, name: str, at: float) -> None:
         if name in INTENSITIES:
@@ -132,6 +148,7 @@ class Selector:
             else:
                 self._pool[post.platform].append(post)
                 self._posts[post.id] = post
+                self._words[post.id] = content_words(post.text)
         self._close(until, out, inclusive=True)
         return out
 
@@ -148,6 +165,17 @@ class Selector:
             return
         self.shown.add(post.id)
         self._posts.pop(post.id, None)
+        words = self._words.pop(post.id, None)
+        if words is None:
+            words = content_words(post.text)
+        recent, counts = self._recent[post.platform], self._recent_words[post.platform]
+        recent.append(words)
+        counts.update(words)
+        if len(recent) > RECENT:
+            for word in recent.popleft():
+                counts[word] -= 1
+                if not counts[word]:
+                    del counts[word]
         self._authors[post.platform].add(post.author.handle)
         self._threads.add(post.id.split(".", 1)[0])
         out.append(post)
@@ -171,6 +199,7 @@ class Selector:
                 for stale in pool:
                     if stale.t < end - POOL_AGE:
                         self._posts.pop(stale.id, None)
+                        self._words.pop(stale.id, None)
                 fresh.sort(key=lambda p: (-self.score(p), p.t, p.id))
                 while fresh and tokens >= 1.0 and self.score(fresh[0]) >= MIN_SCORE:
                     self._show(fresh.pop(0), out)
@@ -181,7 +210,8 @@ class Selector:
 
     def score(self, post: Any) -> float:
         """Reach and novelty: a big or verified account, a new voice in the column, a new
-        thread, a post people are sharing or answering, the storm reacting to the team."""
+        thread, a new claim (words the column has not shown lately), a post people are
+        sharing or answering, the storm reacting to the team."""
         followers = max(0, post.author.followers)
         score = math.log10(1 + followers)
         if post.author.verified:
@@ -190,6 +220,12 @@ class Selector:
             score += 0.5
         if post.id.split(".", 1)[0] not in self._threads:
             score += 1.0
+        words = self._words.get(post.id)
+        if words is None:
+            words = content_words(post.text)
+        seen = self._recent_words[post.platform]
+        if sum(1 for w in words if seen[w] <= 0) >= NEW_WORDS:
+            score += NEW_CLAIM
         shares, replies = self.counts.get(post.id, (0, 0))
         score += math.log2(1 + shares + replies)
         if post.cause is not None:

@@ -117,3 +117,28 @@ def test_the_busiest_posts_are_the_ones_chosen(breach):
     left = [p.author.followers for p in micro if p.id not in ids]
     assert len(picked) * 20 < len(left)
     assert sorted(picked)[len(picked) // 2] > 3 * sorted(left)[len(left) // 2]
+
+
+def test_a_post_bringing_a_new_claim_is_chosen_over_one_repeating_the_column(minimal):
+    """Two posts alike in reach in one window of a calm column (one token): the one saying
+    what the column has not shown lately is chosen, though the other came first."""
+    post = next(p for p in Storm(minimal, 7, "fr", []).advance(3600) if p.author.followers)
+    author = post.author._replace(followers=1000, verified=False)
+
+    def make(pid, t, text, handle):
+        return post._replace(
+            id=pid, t=t, platform="microblog", kind="post", parent=None, inject=None,
+            cause=None, sentiment="negative", text=text,
+            author=author._replace(handle=handle),
+        )  # fmt: skip
+
+    said = "Livraison retardée encore, colis introuvable, service client injoignable"
+    key = make("c-1", 1.0, said, "@trainer")  # a curveball: shown at once, in the column
+    same = make("s1", 12.0, "Colis introuvable, service client injoignable, livraison", "@a")
+    again = make("s2", 12.5, "Livraison retardée, service injoignable !", "@b")
+    new = make("s3", 13.0, "Entrepôt fermé par inspection sanitaire depuis lundi", "@c")
+    # a calm column's two saved tokens, three posts alike in reach
+    shown = Selector("calm").feed([key, same, again, new], 30.0)
+    assert [p.id for p in shown] == ["c-1", "s3", "s1"]
+    # without the curveball nothing repeats the column: the first ones come first
+    assert [p.id for p in Selector("calm").feed([same, again, new], 30.0)] == ["s1", "s2"]
