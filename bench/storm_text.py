@@ -154,6 +154,7 @@ GENERIC = {
         ("lien", "sms"),
         # the kinds of personal data a leak exposes, named together
         ("iban", "date"),
+        ("clôturer", "compte"),
     },
     "en": {
         ("customer", "service"),
@@ -170,6 +171,8 @@ GENERIC = {
         ("text", "morning"),
         ("link", "text"),
         ("iban", "date"),
+        # what an angry customer says first
+        ("closing", "account"),
     },
 }
 
