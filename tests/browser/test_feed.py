@@ -239,3 +239,103 @@ def test_a_team_works_the_feed_at_10x(browser, base_url, trainer_page, live_db, 
     shoot(bob, "feed-phone-tools")
     shoot(ana, "feed-laptop")
     assert errors == []
+
+
+def test_a_phone_works_the_feed_at_the_default_intensity(
+    browser, base_url, trainer_page, live_db, shoot
+):
+    """Issue 11 at the default intensity (calm), 10x, three participants, one session: on a
+    390 px phone Bob finds the curveball by search, holds the injects in his queue, reloads
+    and keeps queue and counters, and sees the radar spike when the viral inject lands."""
+    trainer = trainer_page
+    _, code = new_session(trainer, "data-breach", "10.0", ["Rouge", "Bleu"])
+    with sqlite3.connect(live_db) as db:
+        row = db.execute("select intensity from drill_session where join_code = ?", (code,))
+        assert row.fetchone()[0] == "calm"  # the default, nobody chose it
+    participant(browser, base_url, code, "Ana", 0, "community_manager")
+    participant(browser, base_url, code, "Cléo", 0, "comms_director")
+    bob = participant(browser, base_url, code, "Bob", 0, "community_manager", PHONE)
+    errors = []
+    bob.on("pageerror", lambda e: errors.append(str(e)))
+    trainer.click('[data-do="start"]')
+    jump(trainer, 20)
+    bob.wait_for_function("() => document.querySelectorAll('.post').length > 2", timeout=30_000)
+    trainer.select_option("#cb-platform", "forum")
+    trainer.fill("#cb-text", CURVEBALL)
+    trainer.click("[data-curveball] button[type=submit]")
+    bob.wait_for_function(
+        "() => Object.keys(window.stormdrill.received()).some(id => id.startsWith('c-'))",
+        timeout=20_000,
+    )
+    jump(trainer, 41)
+    bob.wait_for_function(
+        "() => Object.values(window.stormdrill.received()).length > 15", timeout=30_000
+    )
+    trainer.click('[data-do="pause"]')
+    expect(bob.locator("[data-status]")).to_have_class(re.compile("status--paused"), timeout=20_000)
+    bob.wait_for_timeout(800)
+    show_new(bob)
+    shoot(bob, "calm-phone-feed")
+
+    # on the phone: search the whole history for the curveball, twenty minutes later
+    bob.fill("#search", "ancien salarié connue")
+    bob.press("#search", "Enter")
+    results = bob.locator('[data-sheet="search"] [data-results] .result')
+    expect(results).to_have_count(1, timeout=30_000)
+    expect(results.first).to_contain_text(CURVEBALL)
+    shoot(bob, "calm-phone-search")
+    results.first.locator("button").click()
+    expect(bob.locator('[data-sheet="post"] .thread__item--current')).to_contain_text(CURVEBALL)
+    bob.click('[data-sheet="post"] [data-close]')
+    bob.fill("#search", "")
+
+    # the queue holds every inject and the curveball, oldest first
+    injects = bob.evaluate(
+        "() => Object.keys(window.stormdrill.received())"
+        ".map(id => window.stormdrill.post(id))"
+        ".filter(p => p && (p.inject || p.id.startsWith('c-')))"
+        ".sort((a, b) => a.t - b.t).map(p => p.id)"
+    )
+    assert len(injects) >= 5 and any(i.startswith("c-") for i in injects)
+    bob.click('[data-open="queue"]')
+    queue = bob.locator("[data-queue] .result")
+    expect(queue).to_have_count(len(injects))
+    assert queue.evaluate_all("els => els.map(e => e.dataset.id)") == injects
+    shoot(bob, "calm-phone-queue")
+    bob.click('[data-sheet="queue"] [data-close]')
+
+    # a reload on the phone keeps the queue and the counters
+    totals = tab_totals(bob)
+    counters = bob.evaluate(f"() => window.stormdrill.counts({injects[0]!r})")
+    bob.reload()
+    bob.wait_for_selector(".column--active .post", timeout=20_000)
+    expect(bob.locator(".column__title [data-count]").first).to_have_text(totals[0])
+    assert tab_totals(bob) == totals
+    assert bob.evaluate("() => window.stormdrill.queue()") == injects
+    assert bob.evaluate(f"() => window.stormdrill.counts({injects[0]!r})") == counters
+
+    # the radar tab: the viral inject at 0:47 lands and the radar shows a spike
+    bob.click('[data-tab="radar"]')
+    radar = bob.locator("[data-radar]")
+    expect(radar).to_be_visible()
+    expect(radar.locator("[data-radar-now]")).not_to_have_text("")
+    trainer.click('[data-do="resume"]')
+    jump(trainer, 47)
+    spike = radar.locator("[data-radar-alerts] [data-alert]")
+    expect(spike.first).to_be_visible(timeout=30_000)
+    trainer.click('[data-do="pause"]')
+    expect(bob.locator("[data-status]")).to_have_class(re.compile("status--paused"), timeout=20_000)
+    shoot(bob, "calm-phone-radar")
+
+    # the tools menu, open, covers neither the tabs nor the first post: it pushes them down
+    bob.click('[data-tab="microblog"]')
+    bob.click("[data-tools-toggle]")
+    expect(bob.locator('[data-open="statement"]')).to_be_visible()
+    tools = bob.locator("[data-tools]").bounding_box()
+    tabs = bob.locator('[data-tab="microblog"]').bounding_box()
+    first = bob.locator(".column--active .post").first.bounding_box()
+    assert tools["y"] + tools["height"] <= tabs["y"]
+    assert tools["y"] + tools["height"] <= first["y"]
+    assert first["y"] + 40 < PHONE["height"]
+    shoot(bob, "calm-phone-tools")
+    assert errors == []
