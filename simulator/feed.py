@@ -223,8 +223,8 @@ class Selector:
         words = self._words.get(post.id)
         if words is None:
             words = content_words(post.text)
-        seen = self._recent_words[post.platform]
-        if sum(1 for w in words if seen[w] <= 0) >= NEW_WORDS:
+        seen = self._recent_words[post.platform]  # a word's count is deleted at zero
+        if len(words) - len(seen.keys() & words) >= NEW_WORDS:
             score += NEW_CLAIM
         shares, replies = self.counts.get(post.id, (0, 0))
         score += math.log2(1 + shares + replies)

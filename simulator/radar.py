@@ -75,16 +75,20 @@ ELIDED = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECA
 _folded = lru_cache(maxsize=1 << 16)(fold)
 
 
-def _terms(text: str) -> set[str]:
-    """The words and hashtags of a post a listener would chart, in their own spelling."""
+@lru_cache(maxsize=1 << 13)
+def _terms(text: str) -> frozenset[str]:
+    """The words and hashtags of a post a listener would chart, in their own spelling (kept
+    for the texts of the last ticks: the radar and the feed's choice both read them)."""
     found = set()
     for word in WORD.findall(NOISE.sub(" ", text.lower())):
-        word = ELIDED.sub("", word.strip("'’-"))
+        word = word.strip("'’-")
+        if "'" in word or "’" in word:
+            word = ELIDED.sub("", word)
         hashtag = word.startswith("#")
         plain = len(word) >= 5 and "'" not in word and "’" not in word
         if hashtag or (plain and _folded(word) not in STOP):
             found.add(word)
-    return found
+    return frozenset(found)
 
 
 @dataclass
@@ -110,8 +114,8 @@ class Minute:
             return
         if not (post["kind"] == "share" and text.startswith("RT ")):
             self.terms.update(_terms(text))
-        folded = fold(text)
-        if any(b in folded for b in brand):
+        lowered = text.lower()  # `brand` holds each name as written and without accents
+        if any(b in lowered for b in brand):
             self.mentions += 1
         self.voices.append(post)
         self.voices.sort(key=lambda p: (-p["author"]["followers"], p["t"], p["id"]))
@@ -122,13 +126,12 @@ class Minute:
 
 
 def brand_terms(scenario) -> tuple[str, ...]:
-    """What counts as a mention of the brand: its name and handles, folded."""
+    """What counts as a mention of the brand: its name and handles, in lower case as written
+    and without accents (a post is looked at in lower case, not folded: folding every text
+    cost as much as the rest of the radar)."""
     brand = scenario.brand
-    names = {fold(brand.name)}
-    for platform in scenario.platforms:
-        handle = brand.handle(platform)
-        if handle:
-            names.add(fold(handle))
+    spelled = [brand.name] + [brand.handle(p) or "" for p in scenario.platforms]
+    names = {form for name in spelled for form in (name.lower(), fold(name))}
     return tuple(sorted(n for n in names if n))
 
 
