@@ -105,10 +105,19 @@ class LeaseLost(Exception):
 class SessionRunner:
     """Drives one session's storms; `tick()` does one step and returns what it sent."""
 
-    def __init__(self, session: DrillSession, owner: str, emit: Callable[..., None]):
+    def __init__(
+        self,
+        session: DrillSession,
+        owner: str,
+        emit: Callable[..., None],
+        pause: Callable[[float], None] | None = None,
+    ):
         self.session_id = session.id
         self.owner = owner
         self.emit = emit
+        # let the other greenlets in (pages, acks) between two teams' storms: a tick that
+        # catches up several teams at a busy storm's peak holds the loop for seconds otherwise
+        self.pause = pause or (lambda seconds: None)
         self.scenario = svc.scenario_of(session)
         self.brand = radars.brand_terms(self.scenario)
         self.applied_n = 0  # the place of the last input given to the storms
@@ -250,9 +259,11 @@ class SessionRunner:
         rows: list[dict[str, Any]] = []
         shown_later: list[tuple[int, str, int]] = []
         progress: list[tuple[int, int, float]] = []
-        for team_id, state in self.teams.items():
+        for n, (team_id, state) in enumerate(self.teams.items()):
             if until <= state.storm.now:
                 continue
+            if n:
+                self.pause(0)  # nothing is written before the end of the tick
             posts = state.storm.advance(until)
             data = {}
             for post in posts:
@@ -531,7 +542,7 @@ class Runner:
                 session, min((t.emitted_until for t in session.teams), default=0.0)
             )
         if runner is None:
-            runner = SessionRunner(session, self.owner, self.emit)
+            runner = SessionRunner(session, self.owner, self.emit, self.sleep)
             runner.sent_radars = self.app.extensions.setdefault(SENT_RADARS, {})
             self.sessions[session_id] = runner
             if takeover:

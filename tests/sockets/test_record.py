@@ -21,7 +21,7 @@ from simulator.services import participants as session_people
 from simulator.services import sessions as svc
 from simulator.wallclock import set_clock
 
-from .conftest import MINIMAL, events
+from .conftest import MINIMAL, _tick, events
 from .test_drill import control, tick
 
 GOOD = "Nous sommes désolés pour ce retard. Nous travaillons à livrer votre colis aujourd'hui."
@@ -270,3 +270,24 @@ def test_after_a_takeover_every_connected_client_gets_the_corrected_clock(
         assert clocks, f"no corrected clock on {namespace}"
         assert clocks[-1]["sim"] == pytest.approx(sent_until, abs=0.001)
         assert clocks[-1]["wall"] == wall.t
+
+
+def test_a_tick_lets_other_work_in_between_two_teams_storms(app, running, runner):
+    """Pages and acks are answered while a tick catches up several teams: the runner pauses
+    (a gevent yield) between two teams' storms, before anything is written."""
+    sid = running["drill"]["id"]
+    with app.app_context():
+        session_runner = runner.claim(sid)
+    paused: list[tuple[float, int]] = []
+
+    def pause(seconds):
+        with app.app_context():
+            stored = db.session.query(PostRecord).filter(PostRecord.team_id.in_(teams)).count()
+        paused.append((seconds, stored))
+
+    teams = list(session_runner.teams)
+    with app.app_context():
+        before = db.session.query(PostRecord).filter(PostRecord.team_id.in_(teams)).count()
+    session_runner.pause = pause
+    _tick(app, runner, sid, 30)
+    assert len(teams) == 2 and paused == [(0, before)]
