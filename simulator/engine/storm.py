@@ -36,7 +36,7 @@ from typing import NamedTuple
 from . import promises, reactions
 from .actions import Action
 from .authors import LOCALES, Author, _faker, author_pool
-from .framing import tidy
+from .framing import rating_for, tidy
 from .grammar import Expander, State
 from .kernel import (  # noqa: F401  (re-exported: the public names of the storm module)
     _UNIT22,
@@ -783,6 +783,8 @@ class Storm(Writing):
                 if made is None:
                     return  # nothing for this persona here and now: it stays quiet
                 kind, text, extra = made
+            if kind == "review" and not extra:  # a bait or silence line left on the reviews
+                extra = (("rating", rating_for(text, self.lang, sentiment, trng.random())),)
         else:
             templates = self._templates[phase, platform, sentiment]
             if stream.texts and rng.random() < 0.6:

@@ -23,3 +23,14 @@ def test_a_tally_with_titled_injects_reads_back(shipped):
     tally = Tally.of(posts, until=3600)
     assert any(p.extra for p in tally.injects)
     assert Tally.from_json(json.loads(json.dumps(tally.to_json()))) == tally
+
+
+def test_every_review_has_its_stars(shipped):
+    """Reviews written by a silence wave or a bait's crowd carry a rating too (they had none)."""
+    reviews = [
+        p
+        for p in iter_posts(shipped["exec-scandal"], 5, "en", (), until=1800)
+        if p.kind == "review"
+    ]
+    assert len(reviews) > 50
+    assert all(1 <= dict(p.extra).get("rating", 0) <= 5 for p in reviews)
